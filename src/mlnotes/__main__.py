@@ -1,0 +1,3 @@
+from mlnotes.cli import main
+
+raise SystemExit(main())

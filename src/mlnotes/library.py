@@ -1,0 +1,582 @@
+"""The library model: parts, modules and notes loaded from a notes folder.
+
+Plain data, no UI. The layout is the one in NOTE-STANDARD.md::
+
+    notes/NN-part/_index.md
+    notes/NN-part/NN-module/_index.md
+    notes/NN-part/NN-module/NN-slug.md
+
+but nothing beyond it is assumed: a folder without ``_index.md`` gets a title made from its
+name, a note without frontmatter takes its first ``# heading`` (or its file name) as title,
+and notes outside a part or module folder land in a group named after the folder they are
+in. Bad input never stops loading: every unreadable file, broken frontmatter, duplicate slug
+or dangling wikilink becomes a :class:`Problem` and the rest of the collection loads.
+
+Metadata of unchanged files comes from a small cache (see :mod:`mlnotes.metacache`), so
+loading a large collection costs little more than a ``stat`` per file; bodies are read on
+demand through :meth:`Library.body`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from mlnotes.sanitize import clean
+
+NOTE_SUFFIX = ".md"
+INDEX_NAME = "_index.md"
+WORDS_PER_MINUTE = 220
+LEVELS = ("intro", "intermediate", "advanced")
+
+_ORDER = re.compile(r"^(\d+)[-_ ](.*)$")
+_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
+_WORD = re.compile(r"[^\W\d_][\w'\-]*")
+WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(#[^\[\]|\n]*)?(?:\|([^\[\]\n]*))?\]\]")
+_YAML = YAMLHandler()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Something wrong in the collection, pinned to a file and a line (1-based, 0 = whole file)."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Link:
+    """A wikilink in a note body: target slug, shown text (or None) and 1-based file line."""
+
+    target: str
+    text: str | None
+    line: int
+
+
+@dataclass
+class Note:
+    slug: str
+    title: str
+    path: Path
+    part: str  # part key (its folder name)
+    module: str  # module key (its folder path relative to the root)
+    order: tuple[int, str]
+    summary: str = ""
+    tags: tuple[str, ...] = ()
+    prerequisites: tuple[str, ...] = ()
+    level: str = ""
+    words: int = 0
+    links: tuple[Link, ...] = ()
+    body_line: int = 1  # file line on which the body starts
+    mtime_ns: int = 0
+    size: int = 0
+    index: int = 0  # position in reading order, set by the library
+    part_title: str = ""
+    module_title: str = ""
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
+
+    @property
+    def signature(self) -> str:
+        return f"{self.mtime_ns}:{self.size}"
+
+
+@dataclass
+class Module:
+    key: str
+    title: str
+    path: Path
+    order: tuple[int, str]
+    part: str
+    summary: str = ""
+    index_path: Path | None = None
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class Part:
+    key: str
+    title: str
+    path: Path
+    order: tuple[int, str]
+    summary: str = ""
+    index_path: Path | None = None
+    modules: list[Module] = field(default_factory=list)
+
+    @property
+    def notes(self) -> list[Note]:
+        return [n for m in self.modules for n in m.notes]
+
+
+@dataclass
+class Page:
+    """An ``_index.md`` page (collection, part or module) with its body."""
+
+    title: str
+    summary: str
+    body: str
+    path: Path | None
+
+
+class LoadError(Exception):
+    """The notes folder itself cannot be used (missing, not a folder, unreadable)."""
+
+
+def ordering(name: str) -> tuple[int, str]:
+    """Sort key from an ``NN-`` prefix: numbered entries first, in number order, then by name."""
+    m = _ORDER.match(name)
+    if m:
+        return int(m.group(1)), m.group(2)
+    return 10**9, name
+
+
+def title_from_name(name: str) -> str:
+    stem = name[: -len(NOTE_SUFFIX)] if name.endswith(NOTE_SUFFIX) else name
+    m = _ORDER.match(stem)
+    if m:
+        stem = m.group(2)
+    words = re.split(r"[-_ ]+", stem)
+    return " ".join(w[:1].upper() + w[1:] for w in words if w) or stem
+
+
+def slug_from_name(name: str) -> str:
+    stem = name[: -len(NOTE_SUFFIX)] if name.endswith(NOTE_SUFFIX) else name
+    m = _ORDER.match(stem)
+    return (m.group(2) if m else stem).strip().lower()
+
+
+# --------------------------------------------------------------------------- file parsing
+
+
+@dataclass
+class ParsedFile:
+    """What one Markdown file yields: metadata, body and the problems met reading it."""
+
+    meta: dict
+    body: str
+    body_line: int
+    problems: list[tuple[int, str]]
+
+
+def decode(raw: bytes) -> tuple[str, tuple[int, str] | None]:
+    """UTF-8 text of ``raw``; a file that is not UTF-8 is decoded with replacements, and the
+    line of its first bad byte is reported."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return raw.decode("utf-8", errors="replace"), (line, "not valid UTF-8 (bad bytes shown as �)")
+
+
+def parse_text(text: str) -> ParsedFile:
+    """Split frontmatter from body. Broken frontmatter is a problem, not an exception."""
+    text = clean(text)
+    problems: list[tuple[int, str]] = []
+    if not _YAML.detect(text):
+        return ParsedFile({}, text, 1, problems)
+    try:
+        fm, body = _YAML.split(text)
+    except ValueError:
+        return ParsedFile({}, text, 1, [(1, "frontmatter is not closed by a '---' line")])
+    body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    try:
+        meta = _YAML.load(fm)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 2 if mark is not None else 1
+        reason = getattr(exc, "problem", None) or "cannot be parsed"
+        return ParsedFile({}, body, body_line, [(line, f"broken frontmatter YAML: {reason}")])
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        problems.append((2, "frontmatter is not a mapping of keys to values"))
+        meta = {}
+    return ParsedFile(meta, body, body_line, problems)
+
+
+def _as_text(value) -> str:
+    if value is None:
+        return ""
+    return clean(str(value)).strip()
+
+
+def _as_list(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        items = [v for v in re.split(r"[,\s]+", value) if v]
+    elif isinstance(value, (list, tuple)):
+        items = [str(v) for v in value if v is not None]
+    else:
+        items = [str(value)]
+    return tuple(clean(i).strip() for i in items if str(i).strip())
+
+
+def prose_lines(body: str):
+    """Yield (index, line, in_code) for each line of a Markdown body."""
+    fence = ""
+    for i, line in enumerate(body.split("\n")):
+        m = _FENCE.match(line)
+        if fence:
+            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
+                fence = ""
+            yield i, line, True
+        elif m:
+            fence = m.group(1)
+            yield i, line, True
+        else:
+            yield i, line, False
+
+
+def scan_body(body: str, body_line: int) -> tuple[int, list[Link], str | None]:
+    """Word count of the prose (code excluded), wikilinks with file lines, first ``# heading``."""
+    words = 0
+    links: list[Link] = []
+    first_h1 = None
+    for i, line, in_code in prose_lines(body):
+        if in_code:
+            continue
+        if first_h1 is None and line.startswith("# "):
+            first_h1 = line[2:].strip().strip("#").strip()
+        if "[[" in line:
+            for m in WIKILINK.finditer(line):
+                text = m.group(3)
+                links.append(Link(m.group(1).strip(), text.strip() if text else None, body_line + i))
+        words += len(_WORD.findall(line))
+    return words, links, first_h1
+
+
+# --------------------------------------------------------------------------- the library
+
+
+class Library:
+    """A loaded notes collection: parts → modules → notes, in reading order."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.title = title_from_name(root.name)
+        self.summary = ""
+        self.index_path: Path | None = None
+        self.parts: list[Part] = []
+        self.notes: list[Note] = []
+        self.by_slug: dict[str, Note] = {}
+        self.backlinks: dict[str, list[Note]] = {}
+        self.problems: list[Problem] = []
+        self._bodies: dict[Path, str] = {}
+
+    # -- lookups
+
+    def get(self, slug: str) -> Note | None:
+        return self.by_slug.get(slug)
+
+    def module(self, key: str) -> Module | None:
+        for part in self.parts:
+            for module in part.modules:
+                if module.key == key:
+                    return module
+        return None
+
+    def part(self, key: str) -> Part | None:
+        return next((p for p in self.parts if p.key == key), None)
+
+    def find(self, query: str) -> Note | None:
+        """A note by slug, title or file name, ignoring case; None when nothing matches."""
+        q = query.strip()
+        if not q:
+            return None
+        if q in self.by_slug:
+            return self.by_slug[q]
+        low = q.lower()
+        for note in self.notes:
+            if low in (note.slug.lower(), note.title.lower(), note.path.stem.lower(), note.path.name.lower()):
+                return note
+        return None
+
+    def suggest(self, query: str, limit: int = 3) -> list[Note]:
+        """Notes whose slug or title is close to ``query``, best first (for "did you mean")."""
+        low = query.strip().lower()
+        if not low:
+            return []
+        keys: dict[str, Note] = {}
+        for note in self.notes:
+            keys.setdefault(note.slug.lower(), note)
+            keys.setdefault(note.title.lower(), note)
+        found: list[Note] = []
+        for key in difflib.get_close_matches(low, list(keys), n=limit * 2, cutoff=0.6):
+            if keys[key] not in found:
+                found.append(keys[key])
+        if not found:  # a word of a title ("eigen" → Eigenvalues, …)
+            found = [n for n in self.notes if low in n.title.lower() or low in n.slug]
+        return found[:limit]
+
+    def neighbour(self, note: Note, step: int) -> Note | None:
+        i = note.index + step
+        return self.notes[i] if 0 <= i < len(self.notes) else None
+
+    # -- bodies and pages
+
+    def body(self, note: Note) -> str:
+        """The note's Markdown body (frontmatter removed, control characters made visible)."""
+        cached = self._bodies.get(note.path)
+        if cached is not None:
+            return cached
+        try:
+            raw = note.path.read_bytes()
+        except OSError as exc:
+            return f"*This note cannot be read: {exc.strerror or exc}.*"
+        text, _ = decode(raw)
+        body = parse_text(text).body
+        self._bodies[note.path] = body
+        return body
+
+    def page(self, path: Path | None, title: str, summary: str = "") -> Page:
+        """An ``_index.md`` page; a folder without one gets an empty body."""
+        if path is None:
+            return Page(title, summary, "", None)
+        try:
+            text, _ = decode(path.read_bytes())
+        except OSError:
+            return Page(title, summary, "", path)
+        return Page(title, summary, parse_text(text).body, path)
+
+    def home_page(self) -> Page:
+        return self.page(self.index_path, self.title, self.summary)
+
+    def part_page(self, part: Part) -> Page:
+        return self.page(part.index_path, part.title, part.summary)
+
+    def module_page(self, module: Module) -> Page:
+        return self.page(module.index_path, module.title, module.summary)
+
+    # -- counts
+
+    @property
+    def module_count(self) -> int:
+        return sum(len(p.modules) for p in self.parts)
+
+
+def _index_meta(path: Path, problems: list[Problem]) -> tuple[str, str]:
+    """Title and summary of an ``_index.md``."""
+    try:
+        text, bad = decode(path.read_bytes())
+    except OSError as exc:
+        problems.append(Problem(path, 0, f"cannot be read: {exc.strerror or exc}"))
+        return "", ""
+    if bad:
+        problems.append(Problem(path, *bad))
+    parsed = parse_text(text)
+    problems.extend(Problem(path, line, msg) for line, msg in parsed.problems)
+    title = _as_text(parsed.meta.get("title"))
+    if not title:
+        _, _, h1 = scan_body(parsed.body, parsed.body_line)
+        title = h1 or ""
+    return title, _as_text(parsed.meta.get("summary"))
+
+
+def _note_record(path: Path, st) -> tuple[dict, list[tuple[int, str]]]:
+    """Everything the library keeps about one note file, as plain cacheable data."""
+    problems: list[tuple[int, str]] = []
+    raw = path.read_bytes()
+    text, bad = decode(raw)
+    if bad:
+        problems.append(bad)
+    parsed = parse_text(text)
+    problems.extend(parsed.problems)
+    meta = parsed.meta
+    words, links, h1 = scan_body(parsed.body, parsed.body_line)
+    title = _as_text(meta.get("title")) or h1 or title_from_name(path.name)
+    slug = _as_text(meta.get("slug")) or slug_from_name(path.name)
+    if not re.fullmatch(r"[\w.\-]+", slug):
+        problems.append((2 if meta else 1, f"slug {slug!r} has characters other than letters, digits, '-', '_' and '.'"))
+    level = _as_text(meta.get("level")).lower()
+    if level and level not in LEVELS:
+        problems.append((2, f"level {level!r} is not one of {', '.join(LEVELS)}"))
+    record = {
+        "slug": slug,
+        "title": title,
+        "summary": _as_text(meta.get("summary")),
+        "tags": [t.lower() for t in _as_list(meta.get("tags"))],
+        "prerequisites": list(_as_list(meta.get("prerequisites"))),
+        "level": level,
+        "words": words,
+        "links": [(l.target, l.text, l.line) for l in links],
+        "body_line": parsed.body_line,
+        "mtime_ns": st.st_mtime_ns,
+        "size": st.st_size,
+        "problems": problems,
+    }
+    return record, problems
+
+
+def load_library(root: Path | str, cache=None) -> Library:
+    """Load the collection under ``root``.
+
+    ``cache`` is an optional :class:`mlnotes.metacache.MetaCache`; with it, files whose size
+    and modification time have not changed are not read again.
+    Raises :class:`LoadError` only when ``root`` itself is unusable.
+    """
+    root = Path(root).expanduser()
+    if not root.exists():
+        raise LoadError(f"notes folder not found: {root}")
+    if not root.is_dir():
+        raise LoadError(f"not a folder: {root}")
+    root = root.resolve()
+    lib = Library(root)
+    records = cache.load() if cache is not None else {}
+    fresh: dict[str, dict] = {}
+
+    root_index = root / INDEX_NAME
+    if root_index.is_file():
+        lib.index_path = root_index
+        title, lib.summary = _index_meta(root_index, lib.problems)
+        lib.title = title or lib.title
+
+    parts: dict[str, Part] = {}
+    modules: dict[str, Module] = {}
+
+    def ensure_part(key: str, folder: Path) -> Part:
+        part = parts.get(key)
+        if part is None:
+            part = Part(key, title_from_name(folder.name), folder, ordering(folder.name))
+            if folder != root and (folder / INDEX_NAME).is_file():
+                part.index_path = folder / INDEX_NAME
+                title, part.summary = _index_meta(part.index_path, lib.problems)
+                part.title = title or part.title
+            elif folder == root:
+                part.title = lib.title
+            parts[key] = part
+        return part
+
+    def ensure_module(key: str, folder: Path, part: Part) -> Module:
+        module = modules.get(key)
+        if module is None:
+            module = Module(key, title_from_name(folder.name), folder, ordering(folder.name), part.key)
+            if folder != part.path and (folder / INDEX_NAME).is_file():
+                module.index_path = folder / INDEX_NAME
+                title, module.summary = _index_meta(module.index_path, lib.problems)
+                module.title = title or module.title
+            elif folder == part.path:
+                module.title = part.title
+                module.summary = part.summary
+            modules[key] = module
+            part.modules.append(module)
+        return module
+
+    try:
+        paths = sorted(p for p in root.rglob("*" + NOTE_SUFFIX) if p.name != INDEX_NAME)
+    except OSError as exc:
+        raise LoadError(f"cannot read notes folder {root}: {exc.strerror or exc}") from None
+
+    for path in paths:
+        rel = path.relative_to(root)
+        if any(part.startswith(".") for part in rel.parts):
+            continue
+        try:
+            st = path.stat()
+            if not path.is_file():
+                continue
+        except OSError as exc:
+            lib.problems.append(Problem(path, 0, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        key = str(rel)
+        record = records.get(key)
+        if record is None or record["mtime_ns"] != st.st_mtime_ns or record["size"] != st.st_size:
+            try:
+                record, _ = _note_record(path, st)
+            except OSError as exc:
+                lib.problems.append(Problem(path, 0, f"cannot be read: {exc.strerror or exc}"))
+                continue
+        fresh[key] = record
+        for line, message in record["problems"]:
+            lib.problems.append(Problem(path, line, message))
+
+        folders = rel.parts[:-1]
+        part_folder = root / folders[0] if folders else root
+        module_folder = root / folders[0] / folders[1] if len(folders) >= 2 else part_folder
+        part = ensure_part(folders[0] if folders else "", part_folder)
+        module = ensure_module(str(module_folder.relative_to(root)), module_folder, part)
+        note = Note(
+            slug=record["slug"],
+            title=record["title"],
+            path=path,
+            part=part.key,
+            module=module.key,
+            order=ordering(path.name[: -len(NOTE_SUFFIX)]),
+            summary=record["summary"],
+            tags=tuple(record["tags"]),
+            prerequisites=tuple(record["prerequisites"]),
+            level=record["level"],
+            words=record["words"],
+            links=tuple(Link(t, s, l) for t, s, l in record["links"]),
+            body_line=record["body_line"],
+            mtime_ns=record["mtime_ns"],
+            size=record["size"],
+        )
+        module.notes.append(note)
+
+    if cache is not None and fresh != records:
+        cache.save(fresh)
+
+    # Folders with an _index.md but no notes yet still belong to the tree.
+    for index in sorted(root.glob("*/" + INDEX_NAME)) + sorted(root.glob("*/*/" + INDEX_NAME)):
+        rel = index.parent.relative_to(root)
+        if any(p.startswith(".") for p in rel.parts):
+            continue
+        part = ensure_part(rel.parts[0], root / rel.parts[0])
+        if len(rel.parts) == 2:
+            ensure_module(str(rel), index.parent, part)
+
+    lib.parts = sorted(parts.values(), key=lambda p: p.order)
+    for part in lib.parts:
+        part.modules.sort(key=lambda m: m.order)
+        for module in part.modules:
+            module.notes.sort(key=lambda n: (n.order, n.path.name))
+    _index_notes(lib)
+    return lib
+
+
+def _index_notes(lib: Library) -> None:
+    """Reading order, unique slugs, titles of parents, resolved links and backlinks."""
+    for part in lib.parts:
+        for module in part.modules:
+            for note in module.notes:
+                note.part_title, note.module_title = part.title, module.title
+                if note.slug in lib.by_slug:
+                    first = lib.by_slug[note.slug]
+                    n = 2
+                    while f"{note.slug}-{n}" in lib.by_slug:
+                        n += 1
+                    lib.problems.append(
+                        Problem(note.path, 1, f"duplicate slug {note.slug!r} (also {first.path}); shown as {note.slug}-{n}")
+                    )
+                    note.slug = f"{note.slug}-{n}"
+                note.index = len(lib.notes)
+                lib.notes.append(note)
+                lib.by_slug[note.slug] = note
+    for note in lib.notes:
+        seen: set[str] = set()
+        for link in note.links:
+            target = lib.by_slug.get(link.target)
+            if target is None:
+                lib.problems.append(Problem(note.path, link.line, f"wikilink to unknown note [[{link.target}]]"))
+            elif link.target not in seen and target is not note:
+                seen.add(link.target)
+                lib.backlinks.setdefault(target.slug, []).append(note)
+        for slug in note.prerequisites:
+            if slug not in lib.by_slug:
+                lib.problems.append(Problem(note.path, 1, f"prerequisite {slug!r} is not a note"))
+    lib.problems.sort(key=lambda p: (str(p.path), p.line))
