@@ -1,0 +1,459 @@
+"""Full-text search over a notes collection with Whoosh (whoosh-reloaded 2.7.5).
+
+One index per notes folder lives in the user cache folder. It is built on first use and
+kept current: notes added, changed or removed since the last run are the only ones
+re-indexed. An index that cannot be opened (corrupt, partial, old format) is rebuilt.
+Writers hold a file lock, and a rebuild goes into a fresh folder that replaces the old one
+with one atomic write of a pointer file, so two processes never corrupt each other.
+
+Facts about this Whoosh fork that shape the code (measured, see the README):
+``Searcher.refresh()`` keeps deleted documents, so after every commit the searcher is closed
+and reopened; ``len(results)`` runs the search twice, so totals use ``estimated_length()``;
+fuzzy matching on a stemmed field misses typos, so corrections come from ``suggest()`` on an
+unstemmed field; Whoosh's highlighter is slow, so snippets are cut by :mod:`mlnotes.snippets`
+from stored plain text, for the hits shown only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from whoosh import index as windex
+from whoosh import qparser, query, scoring
+from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+
+from mlnotes.library import Library, Note
+from mlnotes.paths import atomic_write, cache_dir, collection_key
+from mlnotes.plaintext import extract
+from mlnotes.snippets import make_snippet, query_patterns
+from mlnotes.synonyms import expand
+
+FORMAT = 4  # bump when the schema or the documents change: old indexes are rebuilt
+MIN_PREFIX = 3  # a shorter prefix expands to too many terms to be worth it
+MAX_QUERY = 400
+SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "mathwords"]
+FIELD_ALIASES = {"tag": "tags", "heading": "headings", "section": "headings", "text": "body", "math": "mathwords"}
+MANY_PROCS_FROM = 1500  # documents; below this a single writer is faster than forking
+
+Progress = Callable[[int, int], None]
+
+
+def make_schema() -> Schema:
+    stem = StemmingAnalyzer()
+    return Schema(
+        path=ID(unique=True, stored=True),
+        slug=ID(stored=True),
+        title=TEXT(analyzer=stem, stored=True, field_boost=6.0),
+        headings=TEXT(analyzer=stem, field_boost=3.0),
+        summary=TEXT(analyzer=stem, field_boost=2.0),
+        tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
+        body=TEXT(analyzer=stem),
+        mathwords=TEXT(analyzer=StandardAnalyzer(), field_boost=0.5),
+        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=3)),
+        part=TEXT(analyzer=StandardAnalyzer(), stored=True),
+        module=TEXT(analyzer=StandardAnalyzer(), stored=True),
+        level=ID(stored=True),
+        sections=STORED,
+    )
+
+
+@dataclass
+class Hit:
+    slug: str
+    title: str
+    part: str
+    module: str
+    score: float
+    heading: str
+    snippet: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+    def marked_snippet(self, left: str = "**", right: str = "**") -> str:
+        out, last = [], 0
+        for start, end in self.spans:
+            out.append(self.snippet[last:start] + left + self.snippet[start:end] + right)
+            last = end
+        out.append(self.snippet[last:])
+        return "".join(out)
+
+    def as_json(self) -> dict:
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "part": self.part,
+            "module": self.module,
+            "heading": self.heading,
+            "score": round(self.score, 4),
+            "snippet": self.marked_snippet(),
+        }
+
+
+@dataclass
+class Results:
+    query: str
+    total: int = 0
+    suggestion: str | None = None
+    corrected: bool = False  # the hits are for the suggestion, the query itself found nothing
+    hits: list[Hit] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "suggestion": self.suggestion,
+            "results": [h.as_json() for h in self.hits],
+        }
+
+
+@dataclass
+class UpdateStats:
+    added: int = 0
+    changed: int = 0
+    removed: int = 0
+    rebuilt: bool = False
+    seconds: float = 0.0
+
+    @property
+    def touched(self) -> int:
+        return self.added + self.changed + self.removed
+
+
+def _document(lib: Library, note: Note) -> dict:
+    plain = extract(lib.body(note))
+    body = "\n".join(s.text for s in plain.sections)
+    headings = "\n".join(plain.headings)
+    return {
+        "path": str(note.path),
+        "slug": note.slug,
+        "title": note.title,
+        "headings": headings,
+        "summary": note.summary,
+        "tags": ",".join(note.tags),
+        "body": body,
+        "mathwords": plain.math_words,
+        "spell": " ".join((note.title, headings, note.summary, " ".join(note.tags), body)),
+        "part": note.part_title,
+        "module": note.module_title,
+        "level": note.level,
+        "sections": json.dumps([[s.heading, s.text] for s in plain.sections], ensure_ascii=False),
+    }
+
+
+@contextmanager
+def _file_lock(path: Path, timeout: float = 60.0):
+    """An exclusive lock between processes (POSIX flock; a no-op where there is none)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    with open(path, "a+") as fh:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"another mlnotes process holds {path}") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+class SearchIndex:
+    """The search index of one library. Not thread-safe: use it from one thread at a time."""
+
+    def __init__(self, lib: Library, folder: Path | None = None):
+        self.lib = lib
+        self.folder = folder or cache_dir() / collection_key(lib.root) / "index"
+        self.schema = make_schema()
+        self._ix = None
+        self._searcher = None
+        self._gen: Path | None = None
+        self._parser = None
+
+    # ------------------------------------------------------------------ opening and updating
+
+    @property
+    def _pointer(self) -> Path:
+        return self.folder / "current"
+
+    @property
+    def _lock_path(self) -> Path:
+        return self.folder / "write.lock"
+
+    def _current_gen(self) -> Path | None:
+        try:
+            name = self._pointer.read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        if not re.fullmatch(rf"v{FORMAT}-[0-9a-f]{{12}}", name):
+            return None  # another format's index, or garbage: rebuild
+        return self.folder / name
+
+    def _manifest(self, gen: Path) -> dict[str, str] | None:
+        try:
+            data = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("notes"), dict):
+            return None
+        return data["notes"]
+
+    def _open_gen(self, gen: Path):
+        ix = windex.open_dir(str(gen))
+        if set(ix.schema.names()) != set(self.schema.names()):
+            raise windex.IndexError("schema changed")
+        with ix.searcher() as s:  # touch every segment once: a corrupt one fails here
+            s.doc_count()
+            list(s.reader().all_doc_ids())[:1]
+        return ix
+
+    def _try_open(self):
+        gen = self._current_gen()
+        if gen is None or self._manifest(gen) is None:
+            return None, None
+        try:
+            return gen, self._open_gen(gen)
+        except Exception:  # any failure to open means: rebuild
+            return None, None
+
+    def is_current(self) -> bool:
+        """True when an index exists and no note changed since it was written."""
+        gen = self._current_gen()
+        manifest = self._manifest(gen) if gen else None
+        return manifest is not None and manifest == self._wanted()
+
+    def _wanted(self) -> dict[str, str]:
+        return {str(n.path): f"{n.signature}:{n.slug}" for n in self.lib.notes}
+
+    def open(self, progress: Progress | None = None, rebuild: bool = False) -> UpdateStats:
+        """Make the index current (building or updating as needed) and ready to search."""
+        started = time.perf_counter()
+        self.close()
+        with _file_lock(self._lock_path):
+            gen, ix = (None, None) if rebuild else self._try_open()
+            if ix is None:
+                stats = self._rebuild(progress)
+            else:
+                self._gen, self._ix = gen, ix
+                stats = self._update(progress)
+        self._searcher = self._ix.searcher()
+        stats.seconds = time.perf_counter() - started
+        return stats
+
+    def _rebuild(self, progress: Progress | None) -> UpdateStats:
+        gen = self.folder / f"v{FORMAT}-{uuid.uuid4().hex[:12]}"
+        gen.mkdir(parents=True)
+        ix = windex.create_in(str(gen), self.schema)
+        notes = self.lib.notes
+        many = len(notes) >= MANY_PROCS_FROM and (os.cpu_count() or 1) > 1
+        writer = ix.writer(procs=2, multisegment=True) if many else ix.writer()
+        try:
+            for i, note in enumerate(notes, 1):
+                writer.add_document(**_document(self.lib, note))
+                if progress:
+                    progress(i, len(notes))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(gen, ignore_errors=True)
+            raise
+        atomic_write(gen / "manifest.json", json.dumps({"format": FORMAT, "notes": self._wanted()}))
+        atomic_write(self._pointer, gen.name)
+        self._gen, self._ix = gen, ix
+        self._remove_old_generations(keep=gen)
+        return UpdateStats(added=len(notes), rebuilt=True)
+
+    def _remove_old_generations(self, keep: Path) -> None:
+        for child in self.folder.iterdir():
+            if child.is_dir() and child != keep:
+                shutil.rmtree(child, ignore_errors=True)
+
+    def _update(self, progress: Progress | None) -> UpdateStats:
+        have = self._manifest(self._gen) or {}
+        want = self._wanted()
+        by_path = {str(n.path): n for n in self.lib.notes}
+        todo = [p for p, sig in want.items() if have.get(p) != sig]
+        gone = [p for p in have if p not in want]
+        stats = UpdateStats(added=sum(p not in have for p in todo), changed=sum(p in have for p in todo), removed=len(gone))
+        if not todo and not gone:
+            return stats
+        writer = self._ix.writer(timeout=30.0)
+        try:
+            for p in gone:
+                writer.delete_by_term("path", p)
+            for i, p in enumerate(todo, 1):
+                writer.update_document(**_document(self.lib, by_path[p]))
+                if progress:
+                    progress(i, len(todo))
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        atomic_write(self._gen / "manifest.json", json.dumps({"format": FORMAT, "notes": want}))
+        return stats
+
+    def close(self) -> None:
+        if self._searcher is not None:
+            self._searcher.close()
+            self._searcher = None
+
+    # ------------------------------------------------------------------ searching
+
+    def _query_parser(self):
+        if self._parser is None:
+            p = qparser.MultifieldParser(SEARCH_FIELDS, self.schema, group=qparser.OrGroup.factory(0.9))
+            p.remove_plugin_class(qparser.RangePlugin)
+            p.remove_plugin_class(qparser.BoostPlugin)
+            p.add_plugin(qparser.FieldAliasPlugin({v: [k] for k, v in FIELD_ALIASES.items()}))
+            self._parser = p
+        return self._parser
+
+    def _parse(self, text: str):
+        def tame(q):
+            # Short prefixes and leading wildcards expand to most of the vocabulary.
+            if isinstance(q, (query.Prefix, query.Wildcard)):
+                stem = re.split(r"[*?]", q.text, 1)[0]
+                if len(stem) < MIN_PREFIX:
+                    return query.Term(q.fieldname, stem) if stem else query.NullQuery
+                if q.fieldname == "body":
+                    # The body is stemmed ("regularization" is stored as "regular"), so a
+                    # prefix of the written word is also looked up among the unstemmed words.
+                    return query.Or([q, q.__class__("spell", q.text)])
+            return q
+
+        def negations(q):
+            # With OR as the default, "a NOT b" parses as Or(a, Not(b)), and Not(b) matches
+            # nearly everything; a learner means "a, but not b".
+            if isinstance(q, query.Or):
+                nots = [c for c in q.subqueries if isinstance(c, query.Not)]
+                if nots:
+                    keep = [c for c in q.subqueries if not isinstance(c, query.Not)]
+                    if not keep:
+                        return query.NullQuery
+                    positive = keep[0] if len(keep) == 1 else q.__class__(keep)
+                    return query.AndNot(positive, query.Or([n.query for n in nots]))
+            return q
+
+        try:
+            parsed = self._query_parser().parse(text)
+            return parsed.accept(tame).accept(negations)
+        except Exception:
+            words = re.findall(r"\w+", text)
+            if not words:
+                return query.NullQuery
+            return self._query_parser().parse(" ".join(words))
+
+    def _run(self, text: str, limit: int):
+        q = self._parse(text)
+        if isinstance(q, type(query.NullQuery)):
+            return None
+        try:
+            results = self._searcher.search(q, limit=limit)
+            return results
+        except Exception:
+            words = " ".join(re.findall(r"\w+", text))
+            if not words or words == text:
+                return None
+            try:
+                return self._searcher.search(self._parse(words), limit=limit)
+            except Exception:
+                return None
+
+    def suggestion(self, text: str) -> str | None:
+        """The query with each word unknown to the index replaced by its nearest known word."""
+        reader = self._searcher.reader()
+        corrector = reader.corrector("spell")
+        changed = False
+        out = []
+        tokens = re.split(r"(\W+)", text)
+        for i, token in enumerate(tokens):
+            low = token.lower()
+            is_field = i + 1 < len(tokens) and tokens[i + 1].startswith(":")
+            if (
+                len(low) >= 3
+                and low.isalpha()
+                and not is_field
+                and low not in ("and", "not")
+                and ("spell", low) not in reader
+            ):
+                fix = corrector.suggest(low, limit=1, maxdist=2, prefix=1)
+                if fix and fix[0] != low:
+                    out.append(fix[0])
+                    changed = True
+                    continue
+            out.append(token)
+        return "".join(out) if changed else None
+
+    def search(self, text: str, limit: int = 10) -> Results:
+        """Ranked hits for ``text``. Never raises on any query string."""
+        if self._searcher is None:
+            self.open()
+        text = re.sub(r"[\x00-\x1f\x7f-\x9f]", " ", text)[:MAX_QUERY].strip()
+        out = Results(query=text)
+        if not text:
+            return out
+        limit = max(1, int(limit))
+        results = self._run(expand(text), limit)
+        total = self._total(results)
+        if total < 3:
+            suggestion = self.suggestion(text)
+            if suggestion:
+                out.suggestion = suggestion
+                if total == 0:
+                    results = self._run(expand(suggestion), limit)
+                    total = self._total(results)
+                    out.corrected = total > 0
+        out.total = total
+        if results is None or total == 0:
+            return out
+        patterns = query_patterns(out.suggestion if out.corrected else text)
+        for hit in results:
+            stored = hit.fields()
+            try:
+                sections = json.loads(stored.get("sections") or "[]")
+            except ValueError:
+                sections = []
+            heading, snippet, spans = make_snippet(sections, patterns)
+            note = self.lib.get(stored["slug"])
+            out.hits.append(
+                Hit(
+                    slug=stored["slug"],
+                    title=note.title if note else stored.get("title", ""),
+                    part=note.part_title if note else stored.get("part", ""),
+                    module=note.module_title if note else stored.get("module", ""),
+                    score=float(hit.score or 0.0),
+                    heading=heading,
+                    snippet=snippet,
+                    spans=spans,
+                )
+            )
+        return out
+
+    @staticmethod
+    def _total(results) -> int:
+        if results is None:
+            return 0
+        shown = results.scored_length()
+        limit = getattr(results.collector, "limit", None)
+        if shown == 0 or (limit is not None and shown < limit):
+            return shown  # fewer hits than the limit: this is the exact count
+        try:
+            return max(shown, results.estimated_min_length())
+        except Exception:  # Whoosh fails to estimate some prefix queries
+            return shown
