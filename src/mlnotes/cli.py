@@ -1,0 +1,333 @@
+"""The command line: ``mlnotes`` opens the reader; subcommands search, show, list, index, check.
+
+Exit codes: 0 ok, 1 nothing found or problems found, 2 usage (bad arguments, no such notes
+folder). Errors are one line on stderr, never a traceback. Only the reader imports Textual;
+the other commands stay quick to start.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from mlnotes import __version__
+
+EXIT_OK, EXIT_NOTHING, EXIT_USAGE = 0, 1, 2
+
+
+class CliError(Exception):
+    def __init__(self, message: str, code: int = EXIT_NOTHING):
+        super().__init__(message)
+        self.code = code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="mlnotes",
+        description="The foundations of machine learning, as a curriculum you read in the terminal.",
+    )
+    parser.add_argument("--version", action="version", version=f"mlnotes {__version__}")
+    parser.add_argument(
+        "--notes-dir",
+        metavar="DIR",
+        help="read this folder of Markdown notes instead of the shipped curriculum (also MLNOTES_NOTES_DIR)",
+    )
+    parser.add_argument("--reset-state", action="store_true", help="forget reading position, read marks, bookmarks and history")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("search", help="full-text search; ranked results with snippets")
+    p.add_argument("query", nargs="+", help="words, \"phrases\", prefix*, field:term, AND/OR/NOT")
+    p.add_argument("--limit", type=_positive, default=10, metavar="N", help="at most N results (default 10)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("show", help="print a note (slug or title)")
+    p.add_argument("note", nargs="+", help="slug or title")
+    p.add_argument("--raw-math", action="store_true", help="show math as TeX source")
+
+    p = sub.add_parser("open", help="open the reader on a note (slug or title)")
+    p.add_argument("note", nargs="+", help="slug or title")
+
+    p = sub.add_parser("list", help="the parts, modules and notes, with counts")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("index", help="bring the search index up to date")
+    p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
+
+    sub.add_parser("check", help="list every problem in the collection; exit 1 if any")
+    return parser
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return value
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    from mlnotes.markdown import NOTE_THEME
+
+    return Console(stderr=stderr, theme=NOTE_THEME, highlight=False, soft_wrap=False)
+
+
+def load(args):
+    from mlnotes.library import LoadError, load_library
+    from mlnotes.metacache import MetaCache
+    from mlnotes.paths import notes_dir
+
+    root = notes_dir(args.notes_dir)
+    try:
+        lib = load_library(root, cache=MetaCache.for_root(root) if root.is_dir() else None)
+    except LoadError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if not lib.notes:
+        raise CliError(f"no notes found in {lib.root} (looking for *.md files)")
+    return lib
+
+
+def find_note(lib, words: list[str]):
+    query = " ".join(words)
+    note = lib.find(query)
+    if note is None:
+        close = lib.suggest(query)
+        hint = f"; did you mean {', '.join(repr(n.slug) for n in close)}?" if close else ""
+        raise CliError(f"no note {query!r}{hint}")
+    return note
+
+
+def open_index(lib, rebuild: bool = False, quiet: bool = False):
+    """The search index, made current; a progress bar on stderr when there is work to show."""
+    from mlnotes.search import SearchIndex
+
+    ix = SearchIndex(lib)
+    if not rebuild and ix.is_current():
+        ix.open()
+        return ix, None
+    err = _console(stderr=True)
+    if quiet or not err.is_terminal:
+        return ix, ix.open(rebuild=rebuild)
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(
+        TextColumn("indexing notes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+    ) as bar:
+        task = bar.add_task("index", total=None)
+        stats = ix.open(rebuild=rebuild, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    return ix, stats
+
+
+def _relpath(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return rel if not rel.startswith(".." + os.sep + "..") else str(path)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def cmd_search(args) -> int:
+    lib = load(args)
+    ix, _ = open_index(lib, quiet=args.json)
+    text = " ".join(args.query)
+    results = ix.search(text, limit=args.limit)
+    ix.close()
+    if args.json:
+        print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
+        return EXIT_OK if results.hits else EXIT_NOTHING
+    from rich.text import Text
+
+    out = _console()
+    if results.suggestion:
+        lead = "Showing results for" if results.corrected else "Did you mean"
+        out.print(Text.assemble((f"{lead}: ", "dim"), (results.suggestion, "bold")))
+    if not results.hits:
+        out.print(f"No notes match {text!r}.")
+        return EXIT_NOTHING
+    for rank, hit in enumerate(results.hits, 1):
+        line = Text.assemble((f"{rank:>2}. ", "dim"), (hit.title, "bold"), ("  ", ""), (f"{hit.part} › {hit.module}", "dim"))
+        out.print(line)
+        if hit.heading:
+            out.print(Text.assemble(("    § ", "dim"), (hit.heading, "italic")))
+        snippet = Text("    " + hit.snippet)
+        for start, end in hit.spans:
+            snippet.stylize("bold reverse", start + 4, end + 4)
+        out.print(snippet, soft_wrap=True)
+        out.print(Text(f"    {hit.slug}", style="dim"))
+    return EXIT_OK
+
+
+def note_renderables(lib, note, raw_math: bool = False):
+    """The title block and body of a note, as Rich renderables (shared with the reader)."""
+    from rich.text import Text
+
+    from mlnotes.markdown import NoteMarkdown
+
+    meta = f"{note.part_title} › {note.module_title} · {note.reading_minutes} min read"
+    if note.level:
+        meta += f" · {note.level}"
+    header = Text.assemble((note.title, "bold"), "\n", (meta, "dim"))
+    resolve = lambda slug: (lib.get(slug).title if lib.get(slug) else None)  # noqa: E731
+    return header, NoteMarkdown(lib.body(note), raw_math=raw_math, resolve_link=resolve)
+
+
+def cmd_show(args) -> int:
+    from rich.console import Group
+    from rich.padding import Padding
+
+    lib = load(args)
+    note = find_note(lib, args.note)
+    header, body = note_renderables(lib, note, raw_math=args.raw_math)
+    out = _console()
+    content = Group(Padding(header, (0, 0, 1, 0)), body)
+    if out.is_terminal:
+        lines = out.render_lines(content, out.options.update(height=None), pad=False)
+        if len(lines) > out.height:
+            os.environ.setdefault("LESS", "-R")
+            with out.pager(styles=True):
+                out.print(content)
+            return EXIT_OK
+    out.print(content)
+    return EXIT_OK
+
+
+def cmd_list(args) -> int:
+    lib = load(args)
+    if args.json:
+        data = {
+            "title": lib.title,
+            "notes": len(lib.notes),
+            "modules": lib.module_count,
+            "parts": [
+                {
+                    "title": part.title,
+                    "notes": len(part.notes),
+                    "modules": [
+                        {
+                            "title": module.title,
+                            "notes": [
+                                {"slug": n.slug, "title": n.title, "level": n.level, "words": n.words, "minutes": n.reading_minutes}
+                                for n in module.notes
+                            ],
+                        }
+                        for module in part.modules
+                    ],
+                }
+                for part in lib.parts
+            ],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from rich.text import Text
+    from rich.tree import Tree
+
+    tree = Tree(Text.assemble((lib.title, "bold"), (f"  {len(lib.notes)} notes · {lib.module_count} modules · {len(lib.parts)} parts", "dim")))
+    for part in lib.parts:
+        branch = tree.add(Text.assemble((part.title, "bold"), (f" · {len(part.notes)} notes", "dim")))
+        for module in part.modules:
+            leaf = branch.add(Text.assemble(module.title, (f" · {len(module.notes)}", "dim")))
+            for note in module.notes:
+                leaf.add(Text.assemble(note.title, (f"  {note.slug}", "dim")))
+    _console().print(tree)
+    return EXIT_OK
+
+
+def cmd_index(args) -> int:
+    lib = load(args)
+    ix, stats = open_index(lib, rebuild=args.rebuild)
+    ix.close()
+    if stats is None:
+        print(f"index is up to date: {len(lib.notes)} notes")
+    elif stats.rebuilt:
+        print(f"indexed {len(lib.notes)} notes in {stats.seconds:.2f} s")
+    else:
+        print(f"index updated in {stats.seconds:.2f} s: {stats.added} added, {stats.changed} changed, {stats.removed} removed")
+    return EXIT_OK
+
+
+def collection_problems(lib) -> list:
+    """Every problem: the loader's, and formulas that do not parse."""
+    from mlnotes.library import Problem
+    from mlnotes.markdown import math_problems
+
+    problems = list(lib.problems)
+    for note in lib.notes:
+        for line, message in math_problems(lib.body(note)):
+            problems.append(Problem(note.path, note.body_line + line - 1, message))
+    problems.sort(key=lambda p: (str(p.path), p.line))
+    return problems
+
+
+def cmd_check(args) -> int:
+    lib = load(args)
+    problems = collection_problems(lib)
+    for problem in problems:
+        where = f"{_relpath(problem.path)}:{problem.line}" if problem.line else _relpath(problem.path)
+        print(f"{where}: {problem.message}")
+    summary = f"{len(lib.notes)} notes, {len(problems)} problem{'s' if len(problems) != 1 else ''}"
+    print(summary, file=sys.stderr if problems else sys.stdout)
+    return EXIT_NOTHING if problems else EXIT_OK
+
+
+def cmd_reader(args, note_words: list[str] | None = None) -> int:
+    lib = load(args)
+    note = find_note(lib, note_words) if note_words else None
+    from mlnotes.tui.app import run_reader
+
+    return run_reader(lib, start=note)
+
+
+def reset_state() -> None:
+    from mlnotes.state import reset_all
+
+    reset_all()
+
+
+COMMANDS = {"search": cmd_search, "show": cmd_show, "list": cmd_list, "index": cmd_index, "check": cmd_check}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: --help/--version exit 0, usage errors exit 2
+        return int(exc.code or 0)
+    try:
+        if args.reset_state:
+            reset_state()
+            if args.command is None:
+                print("reading state cleared")
+                return EXIT_OK
+        if args.command is None:
+            return cmd_reader(args)
+        if args.command == "open":
+            return cmd_reader(args, args.note)
+        return COMMANDS[args.command](args)
+    except CliError as exc:
+        print(f"mlnotes: {exc}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return EXIT_OK
+    except Exception as exc:  # the promise: one line, never a traceback
+        if os.environ.get("MLNOTES_DEBUG"):
+            raise
+        print(f"mlnotes: error: {exc.__class__.__name__}: {exc}", file=sys.stderr)
+        return EXIT_NOTHING

@@ -1,0 +1,164 @@
+"""The command line through its real entry point (the installed ``mlnotes`` script)."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import NOTES, note, write_collection
+
+SCRIPT = Path(sys.executable).with_name("mlnotes")
+ENTRY = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "mlnotes"]
+
+
+def run(*args, notes=None, env=None, cwd=None):
+    full_env = dict(os.environ)
+    full_env.pop("MLNOTES_NOTES_DIR", None)
+    full_env.update(env or {})
+    cmd = ENTRY + ([f"--notes-dir={notes}"] if notes else []) + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=120)
+
+
+def test_version_and_help():
+    out = run("--version")
+    assert out.returncode == 0 and out.stdout.startswith("mlnotes ")
+    out = run("--help")
+    assert out.returncode == 0 and "search" in out.stdout and "check" in out.stdout
+
+
+def test_usage_errors_exit_2_without_traceback(small):
+    for args in (["search"], ["frobnicate"], ["search", "x", "--limit", "0"], ["search", "x", "--limit", "lots"]):
+        out = run(*args, notes=small)
+        assert out.returncode == 2, args
+        assert "Traceback" not in out.stderr
+
+
+def test_missing_notes_dir(tmp_path):
+    out = run("list", notes=tmp_path / "nowhere")
+    assert out.returncode == 2
+    assert out.stderr.strip().startswith("mlnotes: notes folder not found")
+    assert len(out.stderr.strip().splitlines()) == 1
+
+
+def test_empty_collection(tmp_path):
+    (tmp_path / "empty").mkdir()
+    out = run("list", notes=tmp_path / "empty")
+    assert out.returncode == 1 and "no notes found" in out.stderr
+
+
+def test_list_tree_and_json(small):
+    out = run("list", notes=small)
+    assert out.returncode == 0
+    assert "Linear Algebra · 2" in out.stdout and "Decision Trees" in out.stdout
+    data = json.loads(run("list", "--json", notes=small).stdout)
+    assert data["notes"] == 5 and data["modules"] == 3
+    assert [p["title"] for p in data["parts"]] == ["Mathematics", "Ml"]
+    assert data["parts"][0]["modules"][0]["notes"][0]["slug"] == "vectors"
+
+
+def test_search_json_shape_and_exit_codes(small):
+    out = run("search", "random", "forests", "--json", notes=small)
+    assert out.returncode == 0, out.stderr
+    data = json.loads(out.stdout)
+    assert set(data) == {"query", "total", "suggestion", "results"}
+    assert data["query"] == "random forests"
+    first = data["results"][0]
+    assert set(first) == {"slug", "title", "part", "module", "heading", "score", "snippet"}
+    assert first["slug"] == "trees"
+    miss = run("search", "qqqqzzzz", "--json", notes=small)
+    assert miss.returncode == 1 and json.loads(miss.stdout)["results"] == []
+
+
+def test_search_text_output_and_suggestion(small):
+    out = run("search", "regresion", notes=small, env={"NO_COLOR": "1"})
+    assert out.returncode == 0
+    assert "regression" in out.stdout.lower() and "Regression" in out.stdout
+    out = run("search", "--limit", "1", "gradient", notes=small)
+    assert out.stdout.count("\n 1. ") + out.stdout.startswith(" 1. ") == 1 and " 2. " not in out.stdout
+
+
+def test_show_plain_when_piped_and_did_you_mean(small):
+    out = run("show", "matrices", notes=small)
+    assert out.returncode == 0
+    assert "Matrices" in out.stdout and "Mathematics › Linear Algebra" in out.stdout
+    assert "\x1b" not in out.stdout  # plain text when piped
+    assert "λ" in out.stdout  # math rendered, not raw TeX
+    out = run("show", "Decision", "Trees", notes=small)
+    assert out.returncode == 0 and "greedily" in out.stdout
+    miss = run("show", "matrics", notes=small)
+    assert miss.returncode == 1
+    assert "did you mean 'matrices'" in miss.stderr
+    assert len(miss.stderr.strip().splitlines()) == 1
+
+
+def test_index_and_rebuild(small):
+    out = run("index", notes=small)
+    assert out.returncode == 0 and "indexed 5 notes" in out.stdout
+    out = run("index", notes=small)
+    assert "up to date" in out.stdout
+    out = run("index", "--rebuild", notes=small)
+    assert "indexed 5 notes" in out.stdout
+
+
+def test_check_clean_and_with_problems(small, tmp_path):
+    out = run("check", notes=small)
+    assert out.returncode == 0, out.stdout + out.stderr
+    bad = write_collection(
+        tmp_path / "bad",
+        {
+            "a/m/01-a.md": note("A", "a", "See [[missing]].\n\nMath $\\frac{1}{$ here."),
+            "a/m/02-b.md": "---\ntitle: [oops\n---\nBody.\n",
+        },
+    )
+    out = run("check", notes=bad)
+    assert out.returncode == 1
+    lines = out.stdout.strip().splitlines()
+    assert any("01-a.md:6:" in l and "[[missing]]" in l for l in lines), lines
+    assert any("01-a.md:8:" in l for l in lines), lines  # the formula that does not parse
+    assert any("02-b.md:" in l and "YAML" in l for l in lines), lines
+
+
+def test_escape_sequences_never_reach_the_terminal(tmp_path):
+    evil = write_collection(
+        tmp_path / "evil",
+        {"a/m/01-e.md": note("Evil\x1b]0;pwned\x07", "evil", "Clipboard \x1b]52;c;ZXZpbA==\x07 clear \x1b[2J and \x9b31m done.")},
+    )
+    for args in (["show", "evil"], ["list"], ["search", "clipboard"], ["search", "clipboard", "--json"]):
+        out = run(*args, notes=evil)
+        assert out.returncode == 0, (args, out.stderr)
+        for bad in ("\x1b]", "\x1b[2J", "\x07", "\x9b"):
+            assert bad not in out.stdout, (args, bad)
+
+
+def test_notes_dir_from_environment(small):
+    out = run("list", "--json", env={"MLNOTES_NOTES_DIR": str(small)})
+    assert json.loads(out.stdout)["notes"] == 5
+
+
+def test_shipped_notes_from_another_folder(tmp_path):
+    out = run("list", "--json", cwd=tmp_path)
+    assert out.returncode == 0
+    data = json.loads(out.stdout)
+    assert len(data["parts"]) == 5 and data["modules"] == 26
+
+
+def test_reset_state(tmp_path, user_dirs):
+    state = user_dirs / "state" / "x" / "state.json"
+    state.parent.mkdir(parents=True)
+    state.write_text("{}")
+    out = run("--reset-state", env={"MLNOTES_STATE_DIR": str(user_dirs / "state")})
+    assert out.returncode == 0 and not state.exists()
+
+
+def test_search_commands_do_not_import_textual(small):
+    code = (
+        "import sys; from mlnotes.cli import main; "
+        f"main(['--notes-dir', {str(small)!r}, 'search', 'trees', '--json']); "
+        "print('textual' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
+    assert out.stdout.strip().splitlines()[-1] == "False"
