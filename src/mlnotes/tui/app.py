@@ -1,0 +1,582 @@
+"""The reader app: sidebar tree, note pane, find bar, and the screens on top.
+
+The app reads nothing from disk itself: notes come from the :class:`~mlnotes.library.Library`,
+search from :class:`~mlnotes.search.SearchIndex` (built or updated in a worker after the
+first paint, so reading never waits for indexing), and reading memory from
+:class:`~mlnotes.state.ReadingState`.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections import OrderedDict
+from functools import partial
+
+from rich.text import Text
+from textual import on, work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.command import Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.worker import get_current_worker
+
+from mlnotes.library import Library, Module, Note, Part
+from mlnotes.state import ReadingState
+from mlnotes.tui import render as rendering
+from mlnotes.tui.bindings import APP_KEYS, load_keymap, to_bindings
+from mlnotes.tui.note_view import NoteView
+from mlnotes.tui.screens import (
+    SearchScreen,
+    bookmarks_screen,
+    contents_screen,
+    help_screen,
+    problems_screen,
+)
+
+PREVIEW_DELAY = 0.15  # seconds the tree cursor rests on a note before it is previewed
+NARROW = 70  # columns below which the sidebar hides itself
+RENDER_CACHE = 24
+SAVE_DELAY = 1.0
+
+
+class NoteCommands(Provider):
+    """Command palette: notes by title (fuzzy)."""
+
+    async def search(self, query: str) -> Hits:
+        app: ReaderApp = self.app  # type: ignore[assignment]
+        matcher = self.matcher(query)
+        for note in app.lib.notes:
+            score = matcher.match(note.title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(note.title), partial(app.open_note, note.slug), help=f"{note.part_title} › {note.module_title}")
+
+    async def discover(self) -> Hits:
+        return
+        yield
+
+
+class ReaderApp(App):
+    CSS_PATH = "styles.tcss"
+    TITLE = "mlnotes"
+    BINDINGS = to_bindings(APP_KEYS)
+    COMMANDS = App.COMMANDS | {NoteCommands}
+
+    def __init__(self, lib: Library, start: Note | None = None, state: ReadingState | None = None) -> None:
+        super().__init__()
+        self.lib = lib
+        self.start = start
+        self.state = state if state is not None else ReadingState.for_root(lib.root)
+        self.title = lib.title
+        self.sub_title = lib.summary
+        self.current: Note | None = None
+        self.page_key: str | None = None  # what the pane shows: "note:slug", "part:key", "home"
+        self.raw_math = False
+        self.index = None
+        self.index_ready = False
+        self.index_status = "Preparing the search index…"
+        self._cache: OrderedDict = OrderedDict()
+        self._preview_timer = None
+        self._synced_node = None
+        self._save_timer = None
+        self._tree_nodes: dict[str, object] = {}
+        self._pending_find: tuple[re.Pattern[str], str] | None = None
+        self._pending_scroll: float | None = None
+        self._render_lock = threading.Lock()
+        self._keymap, self._keymap_error = load_keymap()
+        if os.environ.get("NO_COLOR"):
+            self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            yield self._tree()
+            with Vertical(id="reader"):
+                yield NoteView(id="note")
+                with Horizontal(id="findbar"):
+                    yield Input(placeholder="Find in note", id="find")
+                    yield Static("", id="find-status")
+        yield Footer()
+
+    def _tree(self) -> Tree:
+        tree: Tree = Tree(self.lib.title, id="sidebar")
+        tree.show_root = False
+        tree.guide_depth = 2
+        for part in self.lib.parts:
+            pnode = tree.root.add(self._part_label(part), data=("part", part.key), expand=False)
+            self._tree_nodes[f"part:{part.key}"] = pnode
+            for module in part.modules:
+                mnode = pnode.add(self._module_label(module), data=("module", module.key), expand=False)
+                self._tree_nodes[f"module:{module.key}"] = mnode
+                for note in module.notes:
+                    self._tree_nodes[f"note:{note.slug}"] = mnode.add_leaf(self._note_label(note), data=("note", note.slug))
+        return tree
+
+    def _part_label(self, part: Part) -> Text:
+        read = sum(n.slug in self.state.read for n in part.notes)
+        return Text.assemble((part.title, "bold"), (f" · {read}/{len(part.notes)}" if read else f" · {len(part.notes)}", "dim"))
+
+    def _module_label(self, module: Module) -> Text:
+        read = sum(n.slug in self.state.read for n in module.notes)
+        count = f" · {len(module.notes)}" + (f" ✓{read}" if read else "")
+        return Text.assemble(module.title, (count, "dim"))
+
+    def _note_label(self, note: Note) -> Text:
+        mark = "✓ " if note.slug in self.state.read else "  "
+        star = " ★" if note.slug in self.state.bookmarks else ""
+        return Text.assemble((mark, "green"), note.title, (star, "yellow"))
+
+    def _refresh_labels(self, note: Note) -> None:
+        node = self._tree_nodes.get(f"note:{note.slug}")
+        if node is not None:
+            node.set_label(self._note_label(note))
+        module = self.lib.module(note.module)
+        if module is not None and f"module:{module.key}" in self._tree_nodes:
+            self._tree_nodes[f"module:{module.key}"].set_label(self._module_label(module))
+        part = self.lib.part(note.part)
+        if part is not None and f"part:{part.key}" in self._tree_nodes:
+            self._tree_nodes[f"part:{part.key}"].set_label(self._part_label(part))
+
+    def on_mount(self) -> None:
+        self.query_one("#findbar").display = False
+        if self.state.notice:
+            self.notify(self.state.notice, severity="warning", timeout=8)
+        if self._keymap:
+            self.set_keymap(self._keymap)
+        if self._keymap_error:
+            self.notify(self._keymap_error, severity="warning", timeout=8)
+        self._apply_width(self.size.width)
+        self.call_after_refresh(self._start)  # once the layout has given the pane its width
+
+    def _start(self) -> None:
+        target = self.start or (self.lib.get(self.state.last_note) if self.state.last_note else None)
+        if target is not None:
+            self.open_note(target.slug, scroll_y=None if self.start else self.state.scroll.get(target.slug, 0))
+            self.query_one(NoteView).focus()
+        else:
+            self.show_home()
+            self.query_one("#sidebar", Tree).focus()
+        self.call_after_refresh(self.build_index)
+
+    def on_resize(self, event) -> None:
+        self._apply_width(event.size.width)
+        if self.page_key is not None:
+            self._rerender_soon()
+
+    def _apply_width(self, width: int) -> None:
+        self.query_one("#sidebar").set_class(width < NARROW, "-narrow")
+
+    # ------------------------------------------------------------------ index
+
+    @work(thread=True, exclusive=True, group="index")
+    def build_index(self) -> None:
+        from mlnotes.search import SearchIndex
+
+        index = SearchIndex(self.lib)
+
+        def progress(done: int, total: int) -> None:
+            self.index_status = f"Building the search index… {done}/{total} notes"
+
+        try:
+            index.open(progress=progress)
+        except Exception as exc:  # reading goes on without search
+            self.index_status = f"Search is unavailable: {exc}"
+            return
+        self.index = index
+        self.index_ready = True
+        self.index_status = ""
+
+    # ------------------------------------------------------------------ showing pages
+
+    def show_home(self) -> None:
+        self.current = None
+        self.page_key = "home"
+        self._show_sources("home", self._home_sources(), scroll_y=0)
+
+    def _home_sources(self):
+        lib = self.lib
+        read = [n for n in lib.notes if n.slug in self.state.read]
+        lines = Text()
+        lines.append(lib.title + "\n", style="bold")
+        if lib.summary:
+            lines.append(lib.summary + "\n", style="italic")
+        lines.append(f"\n{len(lib.notes)} notes · {lib.module_count} modules · {len(lib.parts)} parts\n")
+        lines.append(f"Read {len(read)} of {len(lib.notes)} notes", style="dim")
+        if lib.notes:
+            lines.append(f" ({100 * len(read) // len(lib.notes)}%)\n", style="dim")
+        nxt = self.continue_target()
+        if nxt is not None:
+            lines.append("\nContinue reading: ", style="bold")
+            lines.append(nxt.title, style="underline")
+            lines.append(f"  ({nxt.part_title} › {nxt.module_title})\n", style="dim")
+            lines.append("Press ] to open it.\n", style="dim")
+        lines.append("\nKeys\n", style="bold")
+        for key in APP_KEYS:
+            if key.id in ("search", "find", "contents", "next-note", "bookmark", "bookmarks", "toggle-sidebar", "help", "quit"):
+                lines.append(f"  {(key.key_display or key.keys.split(',')[0]):>3}  {key.description}\n")
+        lines.append("  j/k, space/b, g/G  scroll · l then enter  follow a link · ctrl+p  command palette\n", style="dim")
+        yield None, lines
+        page = lib.home_page()
+        if page.body.strip():
+            yield from list(rendering.page_sources("", "", page.body, self._resolve))[1:]
+
+    def _resolve(self, slug: str) -> str | None:
+        note = self.lib.get(slug)
+        return note.title if note else None
+
+    def show_part(self, part: Part) -> None:
+        page = self.lib.part_page(part)
+        sub = f"Part · {len(part.modules)} modules · {len(part.notes)} notes"
+        self.current = None
+        self.page_key = f"part:{part.key}"
+        self._show_sources(self.page_key, rendering.page_sources(page.title, sub, page.body or page.summary, self._resolve), scroll_y=0)
+
+    def show_module(self, module: Module) -> None:
+        page = self.lib.module_page(module)
+        listing = "\n".join(f"{i}. [[{n.slug}]]" for i, n in enumerate(module.notes, 1))
+        body = (page.body or page.summary) + ("\n\n## Notes\n\n" + listing if listing else "")
+        sub = f"Module · {len(module.notes)} notes"
+        self.current = None
+        self.page_key = f"module:{module.key}"
+        self._show_sources(self.page_key, rendering.page_sources(page.title, sub, body, self._resolve), scroll_y=0)
+
+    def open_note(self, slug: str, scroll_y: float | None = 0, record: bool = True, find: tuple | None = None) -> None:
+        note = self.lib.get(slug)
+        if note is None:
+            self.notify(f"No note {slug!r} in this collection.", severity="error")
+            return
+        self._save_position()
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        self.current = note
+        self.page_key = f"note:{slug}"
+        if record:
+            self.state.visit(slug)
+        else:
+            self.state.last_note = slug
+        self._pending_find = find
+        if scroll_y is None:
+            scroll_y = self.state.scroll.get(slug, 0)
+        self._show_sources(self.page_key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=scroll_y)
+        node = self._tree_nodes.get(f"note:{slug}")
+        tree = self.query_one("#sidebar", Tree)
+        if node is not None and tree.cursor_node is not node:
+            parent = node.parent
+            while parent is not None:
+                parent.expand()
+                parent = parent.parent
+            self._synced_node = node  # moving the cursor to follow the note is not a request to preview it
+            self.call_after_refresh(lambda: tree.move_cursor(node, animate=False))
+        self._save_soon()
+
+    def _width(self) -> int:
+        view = self.query_one(NoteView)
+        return max(20, view.scrollable_content_region.width or view.size.width or 80)
+
+    def _show_sources(self, key: str, sources, scroll_y: float | None) -> None:
+        width = min(self._width(), rendering.MAX_WIDTH)
+        cache_key = (key, width, self.raw_math)
+        view = self.query_one(NoteView)
+        view.clear_find()
+        self._pending_scroll = scroll_y
+        cached = self._cache.get(cache_key)
+        if cached is not None:
+            self._cache.move_to_end(cache_key)
+            view.show(cached, scroll_y=scroll_y)
+            self._after_render(cached)
+            return
+        self.render_worker(cache_key, sources, width, scroll_y)
+
+    @work(thread=True, exclusive=True, group="render")
+    def render_worker(self, cache_key, sources, width: int, scroll_y: float | None) -> None:
+        worker = get_current_worker()
+        if callable(sources):
+            sources = sources()
+
+        def first(doc) -> None:
+            snapshot = rendering.Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False)
+            if not worker.is_cancelled:
+                self.call_from_thread(self._show_partial, cache_key, snapshot)
+
+        doc = rendering.render(sources, width, on_progress=first, cancelled=lambda: worker.is_cancelled)
+        if worker.is_cancelled or not doc.complete:
+            return
+        self.call_from_thread(self._rendered, cache_key, doc, scroll_y)
+
+    def _show_partial(self, cache_key, doc) -> None:
+        if self._current_key(cache_key):
+            self.query_one(NoteView).show(doc, scroll_y=0)
+
+    def _current_key(self, cache_key) -> bool:
+        return cache_key[0] == self.page_key and cache_key[2] == self.raw_math
+
+    def _rendered(self, cache_key, doc, scroll_y) -> None:
+        self._cache[cache_key] = doc
+        while len(self._cache) > RENDER_CACHE:
+            self._cache.popitem(last=False)
+        if not self._current_key(cache_key):
+            return
+        view = self.query_one(NoteView)
+        view.show(doc, scroll_y=scroll_y)
+        self._pending_scroll = None
+        self._after_render(doc)
+
+    def _after_render(self, doc) -> None:
+        if self._pending_find is not None:
+            pattern, heading = self._pending_find
+            self._pending_find = None
+            anchor = next((a for a in doc.anchors if a.title == heading), None) if heading else None
+            view = self.query_one(NoteView)
+            if anchor is not None:
+                view.scroll_to_line(anchor.y)
+            view.find_pattern(pattern, from_y=anchor.y if anchor else 0)
+            self.query_one("#find-status", Static).update("")
+
+    def _rerender_soon(self) -> None:
+        if getattr(self, "_resize_timer", None) is not None:
+            self._resize_timer.stop()
+        self._resize_timer = self.set_timer(0.12, self._rerender)
+
+    def _rerender(self) -> None:
+        view = self.query_one(NoteView)
+        pending = self._pending_scroll
+        ratio = view.scroll_offset.y / max(1, view.content_height)
+        key = self.page_key
+        if key is None:
+            return
+        width = min(self._width(), rendering.MAX_WIDTH)
+        if view.doc.width == width:
+            return
+        if key == "home":
+            self._show_sources(key, self._home_sources(), scroll_y=0)
+        elif key.startswith("note:") and self.current is not None:
+            note = self.current
+            if pending is not None:  # the first render has not landed yet: keep its target
+                self._show_sources(key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=pending)
+            else:
+                self._show_sources(key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=None)
+                self.call_after_refresh(lambda: view.scroll_to(y=int(ratio * max(1, view.content_height)), animate=False))
+        elif key.startswith("part:"):
+            part = self.lib.part(key[5:])
+            if part:
+                self.show_part(part)
+        elif key.startswith("module:"):
+            module = self.lib.module(key[7:])
+            if module:
+                self.show_module(module)
+
+    # ------------------------------------------------------------------ tree
+
+    @on(Tree.NodeHighlighted, "#sidebar")
+    def highlighted(self, event: Tree.NodeHighlighted) -> None:
+        data = event.node.data
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        if not data or event.node is self._synced_node:
+            self._synced_node = None
+            return
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, partial(self._preview, data))
+
+    def _preview(self, data) -> None:
+        kind, key = data
+        if kind == "note" and (self.current is None or self.current.slug != key):
+            self.open_note(key, scroll_y=None)
+        elif kind == "part" and self.page_key != f"part:{key}":
+            part = self.lib.part(key)
+            if part:
+                self.show_part(part)
+        elif kind == "module" and self.page_key != f"module:{key}":
+            module = self.lib.module(key)
+            if module:
+                self.show_module(module)
+
+    @on(Tree.NodeSelected, "#sidebar")
+    def selected(self, event: Tree.NodeSelected) -> None:
+        data = event.node.data
+        if data and data[0] == "note":
+            if self._preview_timer is not None:
+                self._preview_timer.stop()
+            if self.current is None or self.current.slug != data[1]:
+                self.open_note(data[1], scroll_y=None)
+            self.query_one(NoteView).focus()
+
+    # ------------------------------------------------------------------ note pane events
+
+    @on(NoteView.LinkChosen)
+    def follow(self, event: NoteView.LinkChosen) -> None:
+        self.open_note(event.slug)
+
+    @on(NoteView.Scrolled)
+    def scrolled(self, event: NoteView.Scrolled) -> None:
+        note = self.current
+        if note is None or self.page_key != f"note:{note.slug}":
+            return
+        self.state.scroll[note.slug] = event.y
+        if event.at_end and note.slug not in self.state.read:
+            self.state.read.add(note.slug)
+            self._refresh_labels(note)
+        self._save_soon()
+
+    @on(NoteView.FindStatus)
+    def find_status(self, event: NoteView.FindStatus) -> None:
+        self.query_one("#find-status", Static).update(event.text)
+
+    # ------------------------------------------------------------------ find bar
+
+    def action_find(self) -> None:
+        bar = self.query_one("#findbar")
+        bar.display = True
+        self.query_one("#find", Input).focus()
+
+    @on(Input.Changed, "#find")
+    def find_changed(self, event: Input.Changed) -> None:
+        self.query_one(NoteView).find(event.value)
+
+    @on(Input.Submitted, "#find")
+    def find_submitted(self, event: Input.Submitted) -> None:
+        self.query_one(NoteView).focus()
+
+    def on_key(self, event) -> None:
+        if event.key == "escape" and self.focused is self.query_one("#find", Input):
+            event.stop()
+            find = self.query_one("#find", Input)
+            find.value = ""
+            self.query_one(NoteView).clear_find()
+            self.query_one("#findbar").display = False
+            self.query_one(NoteView).focus()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_search(self) -> None:
+        def done(result) -> None:
+            if not result:
+                return
+            hit, query = result
+            from mlnotes.snippets import query_patterns
+
+            patterns = query_patterns(query)
+            pattern = re.compile("|".join(p.pattern for p in patterns), re.IGNORECASE) if patterns else None
+            find = (pattern, hit.heading) if pattern is not None else None
+            self.open_note(hit.slug, scroll_y=0, find=find)
+            self.query_one(NoteView).focus()
+
+        self.push_screen(SearchScreen(), done)
+
+    def action_contents(self) -> None:
+        view = self.query_one(NoteView)
+        anchors = view.doc.anchors
+
+        def done(choice) -> None:
+            if choice is not None:
+                view.scroll_to_line(anchors[int(choice)].y)
+                view.focus()
+
+        self.push_screen(contents_screen(anchors), done)
+
+    def continue_target(self) -> Note | None:
+        """Where "continue reading" leads: the last note open, else the first one not read."""
+        last = self.lib.get(self.state.last_note) if self.state.last_note else None
+        return last or next((n for n in self.lib.notes if n.slug not in self.state.read), None)
+
+    def action_next_note(self) -> None:
+        if self.current is None:
+            target = self.continue_target()
+        else:
+            target = self.lib.neighbour(self.current, +1)
+        if target is not None:
+            self.open_note(target.slug, scroll_y=None if self.current is None else 0)
+            self.query_one(NoteView).focus()
+
+    def action_previous_note(self) -> None:
+        if self.current is not None:
+            target = self.lib.neighbour(self.current, -1)
+            if target is not None:
+                self.open_note(target.slug, scroll_y=0)
+
+    def action_back(self) -> None:
+        slug = self.state.back()
+        if slug:
+            self.open_note(slug, scroll_y=None, record=False)
+
+    def action_forward(self) -> None:
+        slug = self.state.forward()
+        if slug:
+            self.open_note(slug, scroll_y=None, record=False)
+
+    def action_bookmark(self) -> None:
+        if self.current is None:
+            return
+        added = self.state.toggle_bookmark(self.current.slug)
+        self._refresh_labels(self.current)
+        self.notify(("Bookmarked: " if added else "Bookmark removed: ") + self.current.title, timeout=2)
+        self._save_soon()
+
+    def action_bookmarks(self) -> None:
+        def done(slug) -> None:
+            if slug:
+                self.open_note(slug, scroll_y=None)
+
+        self.push_screen(bookmarks_screen(self.lib, self.state.bookmarks), done)
+
+    def action_mark_unread(self) -> None:
+        if self.current is not None and self.current.slug in self.state.read:
+            self.state.read.discard(self.current.slug)
+            self._refresh_labels(self.current)
+            self.notify("Marked unread: " + self.current.title, timeout=2)
+            self._save_soon()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one("#sidebar")
+        sidebar.set_class(not sidebar.has_class("-hidden"), "-hidden")
+
+    def action_raw_math(self) -> None:
+        self.raw_math = not self.raw_math
+        self.notify("Math shown as TeX source" if self.raw_math else "Math rendered", timeout=2)
+        if self.current is not None:
+            note = self.current
+            self._show_sources(self.page_key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=None)
+
+    def action_home(self) -> None:
+        self._save_position()
+        self.show_home()
+
+    def action_problems(self) -> None:
+        self.push_screen(problems_screen(self.lib.problems))
+
+    def action_help(self) -> None:
+        self.push_screen(help_screen(self))
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        for key in APP_KEYS:
+            if key.palette and key.id not in ("quit", "help"):
+                yield SystemCommand(key.description, f"key: {key.key_display or key.keys.split(',')[0]}", partial(self.run_action, key.action))
+
+    # ------------------------------------------------------------------ state
+
+    def _save_position(self) -> None:
+        if self.current is not None:
+            self.state.scroll[self.current.slug] = self.query_one(NoteView).scroll_offset.y
+
+    def _save_soon(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(SAVE_DELAY, self.state.save)
+
+    async def action_quit(self) -> None:
+        self._save_position()
+        self.state.save()
+        self.exit()
+
+    def on_unmount(self) -> None:
+        self.state.save()
+        if self.index is not None:
+            self.index.close()
+
+
+def run_reader(lib: Library, start: Note | None = None) -> int:
+    ReaderApp(lib, start=start).run()
+    return 0

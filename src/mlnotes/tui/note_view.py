@@ -1,0 +1,259 @@
+"""The note pane: a scrollable view over pre-rendered lines, with find and link focus.
+
+It draws lines rendered by :mod:`mlnotes.tui.render` (a worker thread produces them), and
+lays two overlays over them: the matches of the in-note find, and the focused wikilink. Both
+work on the rendered text, so they land exactly where the reader sees the words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from mlnotes.tui.bindings import NOTE_KEYS, to_bindings
+from mlnotes.tui.render import Rendered
+
+MATCH = Style(bgcolor="#5f5f00", color="white")
+CURRENT_MATCH = Style(bgcolor="#d7af00", color="black", bold=True)
+FOCUSED_LINK = Style(reverse=True, bold=True)
+
+
+@dataclass
+class Match:
+    y: int
+    x0: int
+    x1: int
+
+
+class NoteView(ScrollView, can_focus=True):
+    """Shows one rendered document."""
+
+    BINDINGS = to_bindings(NOTE_KEYS)
+
+    class LinkChosen(Message):
+        def __init__(self, slug: str) -> None:
+            super().__init__()
+            self.slug = slug
+
+    class Scrolled(Message):
+        """The reader moved; carries whether the end of the document is in view."""
+
+        def __init__(self, y: float, at_end: bool) -> None:
+            super().__init__()
+            self.y = y
+            self.at_end = at_end
+
+    class FindStatus(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.doc = Rendered(0, complete=True)
+        self._strips: list[Strip] = []
+        self._texts: list[str] = []
+        self.matches: list[Match] = []
+        self.current = -1
+        self.link_index = -1
+        self.pattern: re.Pattern[str] | None = None
+
+    # ------------------------------------------------------------------ content
+
+    def show(self, doc: Rendered, scroll_y: float | None = 0) -> None:
+        """Display ``doc``; ``scroll_y=None`` keeps the current position."""
+        self.doc = doc
+        self._strips = [Strip(line) for line in doc.lines]
+        self._texts = []
+        self.link_index = -1
+        self.virtual_size = Size(doc.width, len(self._strips))
+        if self.pattern is not None:
+            self._find(self.pattern, keep_position=True)
+        if scroll_y is not None:
+            self.scroll_y = self.scroll_target_y = min(scroll_y, max(0, len(self._strips) - 1))
+            # The new virtual size is only laid out on the next refresh: scroll again then.
+            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False, immediate=True)
+        self.refresh()
+
+    def text_lines(self) -> list[str]:
+        if len(self._texts) != len(self._strips):
+            self._texts = [strip.text for strip in self._strips]
+        return self._texts
+
+    @property
+    def content_height(self) -> int:
+        return len(self._strips)
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = y + scroll_y
+        width = self.scrollable_content_region.width
+        if index >= len(self._strips):
+            return Strip.blank(width, self.rich_style)
+        strip = self._strips[index]
+        cuts: list[tuple[int, int, Style]] = []
+        for k, m in enumerate(self.matches):
+            if m.y == index:
+                cuts.append((m.x0, m.x1, CURRENT_MATCH if k == self.current else MATCH))
+        if 0 <= self.link_index < len(self.doc.links):
+            spot = self.doc.links[self.link_index]
+            if spot.y == index:
+                cuts.append((spot.x0, spot.x1, FOCUSED_LINK))
+        if cuts:
+            strip = _overlay(strip, cuts)
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(self.rich_style)
+
+    def watch_scroll_y(self, old: float, new: float) -> None:
+        super().watch_scroll_y(old, new)
+        at_end = self.doc.complete and new >= self.max_scroll_y - 0.5
+        self.post_message(self.Scrolled(new, at_end))
+
+    # ------------------------------------------------------------------ find
+
+    def find(self, text: str) -> None:
+        """Highlight every occurrence of ``text`` (case-insensitive); empty clears."""
+        text = text.strip()
+        if not text:
+            self.clear_find()
+            return
+        self._find(re.compile(re.escape(text), re.IGNORECASE))
+
+    def find_pattern(self, pattern: re.Pattern[str], from_y: int = 0) -> None:
+        self.pattern = pattern
+        self._find(pattern, start_y=from_y)
+
+    def _find(self, pattern: re.Pattern[str], keep_position: bool = False, start_y: int | None = None) -> None:
+        from rich.cells import cell_len
+
+        self.pattern = pattern
+        found: list[Match] = []
+        for y, line in enumerate(self.text_lines()):
+            for m in pattern.finditer(line):
+                if m.end() > m.start():
+                    x0 = cell_len(line[: m.start()])
+                    found.append(Match(y, x0, x0 + cell_len(m.group(0))))
+        self.matches = found
+        if not found:
+            self.current = -1
+        elif not keep_position or self.current < 0:
+            top = self.scroll_offset.y if start_y is None else start_y
+            self.current = next((k for k, m in enumerate(found) if m.y >= top), 0)
+            self._reveal_match()
+        else:
+            self.current = min(self.current, len(found) - 1)
+        self._status()
+        self.refresh()
+
+    def clear_find(self) -> None:
+        self.pattern = None
+        self.matches = []
+        self.current = -1
+        self._status()
+        self.refresh()
+
+    def _status(self) -> None:
+        if self.pattern is None:
+            text = ""
+        elif not self.matches:
+            text = "no matches"
+        else:
+            text = f"{self.current + 1}/{len(self.matches)}"
+        self.post_message(self.FindStatus(text))
+
+    def _reveal_match(self) -> None:
+        if 0 <= self.current < len(self.matches):
+            y = self.matches[self.current].y
+            top, height = self.scroll_offset.y, self.scrollable_content_region.height
+            if not top <= y < top + height:
+                self.scroll_to(y=max(0, y - height // 3), animate=False)
+
+    def action_next_match(self) -> None:
+        if self.matches:
+            self.current = (self.current + 1) % len(self.matches)
+            self._reveal_match()
+            self._status()
+            self.refresh()
+
+    def action_previous_match(self) -> None:
+        if self.matches:
+            self.current = (self.current - 1) % len(self.matches)
+            self._reveal_match()
+            self._status()
+            self.refresh()
+
+    def action_clear(self) -> None:
+        if self.pattern is not None:
+            self.clear_find()
+        elif self.link_index >= 0:
+            self.link_index = -1
+            self.refresh()
+
+    # ------------------------------------------------------------------ links
+
+    def _move_link(self, step: int) -> None:
+        links = self.doc.links
+        if not links:
+            self.notify("This note has no links.", timeout=2)
+            return
+        if self.link_index < 0:
+            top = self.scroll_offset.y
+            visible = [k for k, s in enumerate(links) if s.y >= top]
+            self.link_index = (visible[0] if visible else 0) if step > 0 else (visible[-1] if visible else len(links) - 1)
+            if step < 0:
+                before = [k for k, s in enumerate(links) if s.y < top + self.scrollable_content_region.height]
+                self.link_index = before[-1] if before else len(links) - 1
+        else:
+            self.link_index = (self.link_index + step) % len(links)
+        spot = links[self.link_index]
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if not top <= spot.y < top + height:
+            self.scroll_to(y=max(0, spot.y - height // 3), animate=False)
+        self.refresh()
+
+    def action_next_link(self) -> None:
+        self._move_link(+1)
+
+    def action_previous_link(self) -> None:
+        self._move_link(-1)
+
+    @property
+    def focused_link(self) -> str | None:
+        if 0 <= self.link_index < len(self.doc.links):
+            return self.doc.links[self.link_index].slug
+        return None
+
+    def action_follow_link(self) -> None:
+        slug = self.focused_link
+        if slug:
+            self.post_message(self.LinkChosen(slug))
+
+    def on_click(self, event: events.Click) -> None:
+        meta = event.style.meta if event.style else {}
+        slug = meta.get("wikilink") if meta else None
+        if slug:
+            event.stop()
+            self.post_message(self.LinkChosen(slug))
+
+    def scroll_to_line(self, y: int) -> None:
+        self.scroll_to(y=y, animate=False, immediate=True)
+
+
+def _overlay(strip: Strip, cuts: list[tuple[int, int, Style]]) -> Strip:
+    """``strip`` with each (x0, x1, style) range restyled on top of its own style."""
+    length = strip.cell_length
+    for x0, x1, style in sorted(cuts, key=lambda c: c[0]):
+        x0, x1 = min(x0, length), min(x1, length)
+        if x1 <= x0:
+            continue
+        before, middle, after = (list(strip.divide([x0, x1, strip.cell_length])) + [Strip([]), Strip([])])[:3]
+        middle = Strip(Segment.apply_style(list(middle), post_style=style))
+        strip = Strip.join([before, middle, after])
+    return strip

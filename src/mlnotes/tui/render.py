@@ -1,0 +1,151 @@
+"""Turn a note into lines of segments, section by section, off the UI thread.
+
+The reader shows notes with Rich (not Textual's Markdown widget, which is several times
+slower on notes this long). A note is split at its headings; each section is rendered on its
+own, so the top of a long note can be painted before the rest is done, and the line where
+each heading starts is known (for the table of contents and for landing on a search hit).
+Links are found in the rendered segments by the ``wikilink`` meta the Markdown layer sets.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Iterator
+
+from rich.console import Console, RenderableType
+from rich.segment import Segment
+from rich.text import Text
+
+from mlnotes.library import Library, Note, prose_lines
+from mlnotes.markdown import NOTE_THEME, NoteMarkdown
+
+_HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.*?)\s*#*\s*$")
+MAX_WIDTH = 100
+
+
+@dataclass
+class Anchor:
+    title: str
+    level: int
+    y: int
+
+
+@dataclass
+class LinkSpot:
+    slug: str
+    y: int
+    x0: int
+    x1: int
+
+
+@dataclass
+class Rendered:
+    """A note rendered at one width: lines of segments, heading anchors and link positions."""
+
+    width: int
+    lines: list[list[Segment]] = field(default_factory=list)
+    anchors: list[Anchor] = field(default_factory=list)
+    links: list[LinkSpot] = field(default_factory=list)
+    complete: bool = False
+
+    def extend(self, lines: list[list[Segment]], anchor: Anchor | None) -> None:
+        base = len(self.lines)
+        if anchor is not None:
+            anchor.y = base
+            self.anchors.append(anchor)
+        for dy, line in enumerate(lines):
+            x = 0
+            for seg in line:
+                width = seg.cell_length
+                meta = seg.style.meta if seg.style is not None and seg.style._meta else None
+                if meta and "wikilink" in meta:
+                    slug = meta["wikilink"]
+                    last = self.links[-1] if self.links else None
+                    if last and last.slug == slug and last.y == base + dy and last.x1 == x:
+                        last.x1 = x + width
+                    else:
+                        self.links.append(LinkSpot(slug, base + dy, x, x + width))
+                x += width
+        self.lines.extend(lines)
+
+
+def split_sections(body: str) -> list[tuple[str, int, str]]:
+    """(heading, level, markdown) chunks; the first may have no heading."""
+    chunks: list[tuple[str, int, list[str]]] = [("", 0, [])]
+    for _, line, in_code in prose_lines(body):
+        m = None if in_code else _HEADING.match(line)
+        if m:
+            chunks.append((m.group(2).strip(), len(m.group(1)), [line]))
+        else:
+            chunks[-1][2].append(line)
+    return [(h, lvl, "\n".join(lines)) for h, lvl, lines in chunks if h or "\n".join(lines).strip()]
+
+
+def _console(width: int) -> Console:
+    return Console(
+        file=io.StringIO(),
+        width=width,
+        theme=NOTE_THEME,
+        color_system="truecolor",
+        force_terminal=True,
+        legacy_windows=False,
+        highlight=False,
+    )
+
+
+def note_sources(lib: Library, note: Note, raw_math: bool) -> Iterator[tuple[Anchor | None, RenderableType]]:
+    """The renderables of a note in order: title block, sections, then its place in the web."""
+
+    def resolve(slug: str) -> str | None:
+        target = lib.get(slug)
+        return target.title if target else None
+
+    meta = f"{note.part_title} › {note.module_title} · {note.reading_minutes} min read"
+    if note.level:
+        meta += f" · {note.level}"
+    yield None, Text.assemble((note.title, "bold"), "\n", (meta, "dim"), "\n")
+    for heading, level, chunk in split_sections(lib.body(note)):
+        anchor = Anchor(heading, level, 0) if heading else None
+        yield anchor, NoteMarkdown(chunk, raw_math=raw_math, resolve_link=resolve)
+    footer = []
+    if note.prerequisites:
+        footer.append("**Prerequisites:** " + " · ".join(f"[[{s}]]" for s in note.prerequisites))
+    backlinks = lib.backlinks.get(note.slug, [])
+    if backlinks:
+        footer.append("**Linked from:** " + " · ".join(f"[[{n.slug}]]" for n in backlinks))
+    if footer:
+        yield Anchor("Linked from", 2, 0), NoteMarkdown("---\n\n" + "\n\n".join(footer), resolve_link=resolve)
+
+
+def page_sources(title: str, subtitle: str, body: str, resolve: Callable[[str], str | None]):
+    yield None, Text.assemble((title, "bold"), "\n", (subtitle, "dim"), "\n")
+    for heading, level, chunk in split_sections(body):
+        yield (Anchor(heading, level, 0) if heading else None), NoteMarkdown(chunk, resolve_link=resolve)
+
+
+def render(
+    sources,
+    width: int,
+    on_progress: Callable[[Rendered], None] | None = None,
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Rendered:
+    """Render ``sources`` at ``width``; ``on_progress`` sees the document after the first section."""
+    width = max(10, min(width, MAX_WIDTH))
+    console = _console(width)
+    options = console.options.update(width=width, height=None)
+    doc = Rendered(width)
+    first = True
+    for anchor, renderable in sources:
+        if cancelled():
+            return doc
+        lines = console.render_lines(renderable, options, pad=True, new_lines=False)
+        if doc.lines and lines and any(seg.text.strip() for seg in lines[0]):
+            doc.extend([[Segment(" " * width)]], None)
+        doc.extend(lines, anchor)
+        if first and on_progress is not None:
+            on_progress(doc)
+            first = False
+    doc.complete = True
+    return doc

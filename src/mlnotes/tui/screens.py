@@ -1,0 +1,217 @@
+"""The reader's modal screens: search, contents, help, bookmarks and problems."""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from mlnotes.tui.bindings import APP_KEYS, NOTE_KEYS
+
+if TYPE_CHECKING:
+    from mlnotes.tui.app import ReaderApp
+
+SEARCH_DEBOUNCE = 0.08  # seconds of quiet typing before a query runs
+
+
+class ListScreen(ModalScreen):
+    """A titled list in a box; enter picks, esc closes."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss_none", "Close", id="close"),
+        Binding("ctrl+n", "cursor(1)", "Down", show=False, id="list-down"),
+        Binding("ctrl+p", "cursor(-1)", "Up", show=False, id="list-up"),
+    ]
+
+    def __init__(self, title: str, options: list[Option], empty: str = "Nothing here yet.") -> None:
+        super().__init__()
+        self.box_title = title
+        self.options = options
+        self.empty = empty
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box"):
+            yield Static(self.box_title, classes="box-title")
+            if self.options:
+                yield OptionList(*self.options, id="choices")
+            else:
+                yield Static(self.empty, classes="empty")
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+    def action_cursor(self, step: int) -> None:
+        choices = self.query(OptionList)
+        if choices:
+            (choices.first().action_cursor_down if step > 0 else choices.first().action_cursor_up)()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class SearchScreen(ModalScreen):
+    """Search as you type: results update in a worker, the newest query wins."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="search-close"),
+        Binding("down,ctrl+n", "move(1)", "Next result", show=False, id="search-down"),
+        Binding("up,ctrl+p", "move(-1)", "Previous result", show=False, id="search-up"),
+        Binding("enter", "open", "Open", id="search-open", priority=True),
+    ]
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial = query
+        self._seq = 0
+        self._lock = threading.Lock()
+        self._hits: list = []
+        self._timer = None
+        self.last_query = ""
+
+    @property
+    def reader(self) -> "ReaderApp":
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="box search-box"):
+            yield Input(self.initial, placeholder="Search the notes: words, \"phrases\", prefix*, tag:…", id="query")
+            yield Static("", id="search-status")
+            yield OptionList(id="results")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+        if self.initial:
+            self._schedule(self.initial)
+        else:
+            self._show_status()
+
+    def _show_status(self, text: str | None = None) -> None:
+        if text is None:
+            text = self.reader.index_status or "Type to search every note."
+        self.query_one("#search-status", Static).update(text)
+
+    @on(Input.Changed, "#query")
+    def changed(self, event: Input.Changed) -> None:
+        self._schedule(event.value)
+
+    def _schedule(self, text: str) -> None:
+        self._seq += 1
+        if self._timer is not None:
+            self._timer.stop()
+        seq = self._seq
+        self._timer = self.set_timer(SEARCH_DEBOUNCE, lambda: self._run(text, seq))
+
+    def _run(self, text: str, seq: int) -> None:
+        if not text.strip():
+            self._hits = []
+            self.query_one(OptionList).clear_options()
+            self._show_status()
+            return
+        if not self.reader.index_ready:
+            self._show_status(self.reader.index_status)
+            self.set_timer(0.25, lambda: self._seq == seq and self._run(text, seq))
+            return
+        self.search_worker(text, seq)
+
+    @work(thread=True, group="search")
+    def search_worker(self, text: str, seq: int) -> None:
+        if seq != self._seq:
+            return  # a newer keystroke already replaced this query
+        with self._lock:
+            if seq != self._seq:
+                return
+            results = self.reader.index.search(text, limit=20)
+        if seq == self._seq:
+            self.app.call_from_thread(self._show_results, results, seq)
+
+    def _show_results(self, results, seq: int) -> None:
+        if seq != self._seq:
+            return
+        self.last_query = results.query
+        self._hits = results.hits
+        options = self.query_one(OptionList)
+        options.clear_options()
+        options.add_options([Option(_hit_text(h), id=str(i)) for i, h in enumerate(results.hits)])
+        if results.hits:
+            options.highlighted = 0
+        status = f"{results.total} note{'s' if results.total != 1 else ''}"
+        if results.suggestion:
+            status = (f"Showing results for “{results.suggestion}”" if results.corrected else f"Did you mean “{results.suggestion}”?") + f" · {status}"
+        self._show_status(status if results.hits or results.suggestion else f"No notes match “{results.query}”.")
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            (options.action_cursor_down if step > 0 else options.action_cursor_up)()
+
+    def action_open(self) -> None:
+        options = self.query_one(OptionList)
+        index = options.highlighted
+        if index is not None and 0 <= index < len(self._hits):
+            self.dismiss((self._hits[index], self.last_query))
+
+    @on(OptionList.OptionSelected, "#results")
+    def picked(self, event: OptionList.OptionSelected) -> None:
+        index = int(event.option.id or 0)
+        if index < len(self._hits):
+            self.dismiss((self._hits[index], self.last_query))
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def _hit_text(hit) -> Text:
+    text = Text.assemble((hit.title, "bold"), "  ", (f"{hit.part} › {hit.module}", "dim"))
+    if hit.heading:
+        text.append("\n§ " + hit.heading, style="italic")
+    snippet = Text("\n" + hit.snippet, style="")
+    for start, end in hit.spans:
+        snippet.stylize("bold reverse", start + 1, end + 1)
+    text.append_text(snippet)
+    return text
+
+
+def contents_screen(anchors) -> ListScreen:
+    options = [Option(("  " * max(0, a.level - 2)) + a.title, id=str(i)) for i, a in enumerate(anchors)]
+    return ListScreen("Contents", options, "This note has no headings.")
+
+
+def bookmarks_screen(lib, slugs: list[str]) -> ListScreen:
+    options = []
+    for slug in slugs:
+        note = lib.get(slug)
+        if note is not None:
+            options.append(Option(Text.assemble((note.title, "bold"), "  ", (f"{note.part_title} › {note.module_title}", "dim")), id=slug))
+    return ListScreen("Bookmarks", options, "No bookmarks yet: press m on a note to add one.")
+
+
+def problems_screen(problems) -> ListScreen:
+    options = [Option(Text(str(p)), id=str(i)) for i, p in enumerate(problems)]
+    return ListScreen(f"Problems in this collection ({len(problems)})", options, "No problems found.")
+
+
+def help_screen(app) -> ListScreen:
+    """Every key, from the same tables the bindings are built from (keymap applied)."""
+    keymap = getattr(app, "_keymap", {}) or {}
+    options = []
+    for group, keys in (("Anywhere", APP_KEYS), ("In a note", NOTE_KEYS)):
+        options.append(Option(Text(group, style="bold underline"), disabled=True))
+        for key in keys:
+            shown = keymap.get(key.id, key.keys)
+            display = ", ".join(app.get_key_display(_binding(k)) for k in shown.split(","))
+            options.append(Option(Text.assemble((f"{display:>18}", "bold"), "  ", key.description), id=key.id, disabled=True))
+    options.append(Option(Text.assemble((f"{'ctrl+p':>18}", "bold"), "  ", "Command palette: notes by title, and every command"), disabled=True))
+    return ListScreen("Keys", options)
+
+
+def _binding(key: str) -> Binding:
+    return Binding(key.strip(), "", "")

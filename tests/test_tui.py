@@ -1,0 +1,298 @@
+"""The reader, driven the way a person uses it: keys pressed through Textual's pilot, and
+assertions on what the screen shows."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+
+from mlnotes.library import load_library
+from mlnotes.state import ReadingState
+from mlnotes.tui.app import PREVIEW_DELAY, ReaderApp
+from mlnotes.tui.note_view import NoteView
+from mlnotes.tui.screens import ListScreen, SearchScreen
+from tests.conftest import note, write_collection
+
+SIZE = (110, 32)
+
+
+def shown(app) -> str:
+    """The text of the note pane, as rendered."""
+    return "\n".join(app.query_one(NoteView).text_lines())
+
+
+async def settle(pilot, app, until=None, timeout: float = 10.0) -> None:
+    """Let workers finish: wait until ``until()`` holds (and the pane's render is complete)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        await pilot.pause(0.02)
+        view = app.query_one(NoteView)
+        if view.doc.complete and (until is None or until()):
+            await pilot.pause()
+            return
+    raise AssertionError("the reader did not settle in time")
+
+
+def long_collection(tmp_path):
+    """Notes long enough to scroll, with code, a table, links and headings."""
+    paras = "\n\n".join(f"Paragraph {i} about gradients and curvature of the loss surface." for i in range(40))
+    return write_collection(
+        tmp_path / "long",
+        {
+            "_index.md": "---\ntitle: Long Notes\nsummary: Notes that scroll.\n---\n",
+            "01-p/01-m/01-first.md": note(
+                "First Note", "first",
+                "Opening words. See [[second]] and [[third|the third note]].\n\n"
+                "## Alpha section\n\n" + paras + "\n\n"
+                "| column | value |\n| --- | --- |\n| a | $x^2$ |\n\n"
+                "```python\nprint('hello')\n```\n\n"
+                "## Omega section\n\nThe last words of the first note mention zebras.\n",
+                summary="First.", tags="[a, b, c]", level="intro",
+            ),
+            "01-p/01-m/02-second.md": note("Second Note", "second", "Second body, linking [[first]].\n\n## Part two\n\nMore.", summary="Second.", tags="[a, b, c]", level="intro"),
+            "01-p/01-m/03-third.md": note("Third Note", "third", "Third body.", summary="Third.", tags="[a, b, c]", level="intro"),
+        },
+    )
+
+
+async def test_start_shows_home_page(small):
+    app = ReaderApp(load_library(small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        text = shown(app)
+        assert "Small Notes" in text
+        assert "5 notes · 3 modules · 2 parts" in text
+        assert "Read 0 of 5 notes" in text
+        assert "Continue reading: Vectors" in text
+
+
+async def test_tree_navigation_previews_and_enter_focuses(small):
+    app = ReaderApp(load_library(small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        tree = app.query_one("#sidebar")
+        assert app.focused is tree
+        await pilot.press("down", "enter")  # to part "Mathematics", expand it
+        await pilot.press("down")  # module "Linear Algebra"
+        await pilot.pause(PREVIEW_DELAY + 0.1)
+        await settle(pilot, app, lambda: "Matrices and friends" in shown(app))
+        await pilot.press("enter", "down")  # expand module, move to "Vectors"
+        await pilot.pause(PREVIEW_DELAY + 0.1)
+        await settle(pilot, app, lambda: app.current is not None)
+        assert app.current.slug == "vectors"
+        assert "A vector space is closed under addition" in shown(app)
+        await pilot.press("enter")
+        assert isinstance(app.focused, NoteView)
+
+
+async def test_open_note_at_start_and_next_previous(small):
+    lib = load_library(small)
+    app = ReaderApp(lib, start=lib.get("matrices"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        text = shown(app)
+        assert "Matrices" in text and "Mathematics › Linear Algebra" in text
+        assert "Av = λv" in text  # math rendered as Unicode
+        assert "Linked from" in text and "Vectors" in text  # backlinks at the end
+        await pilot.press("right_square_bracket")
+        await settle(pilot, app, lambda: app.current.slug == "gradients")
+        await pilot.press("left_square_bracket")
+        await settle(pilot, app, lambda: app.current.slug == "matrices")
+
+
+async def test_search_as_you_type_and_land_on_match(small):
+    app = ReaderApp(load_library(small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash")
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"decorrelated")
+        screen = app.screen
+        await settle(pilot, app, lambda: screen.last_query == "decorrelated")
+        assert screen._hits and screen._hits[0].slug == "trees"
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.current is not None and app.current.slug == "trees")
+        view = app.query_one(NoteView)
+        await settle(pilot, app, lambda: bool(view.matches))
+        assert "decorrelated" in view.text_lines()[view.matches[view.current].y].lower()
+        assert str(app.query_one("#find-status").render()) == f"1/{len(view.matches)}"
+        await pilot.press("n")
+        assert view.current == (1 if len(view.matches) > 1 else 0)
+
+
+async def test_search_typo_shows_suggestion(small):
+    app = ReaderApp(load_library(small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"regresion")
+        screen = app.screen
+        await settle(pilot, app, lambda: screen.last_query == "regresion")
+        status = str(screen.query_one("#search-status").render())
+        assert "regression" in status
+        await pilot.press("escape")
+        assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_find_in_note_with_next_and_previous(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        await pilot.press("f", *"curvature")
+        view = app.query_one(NoteView)
+        status = app.query_one("#find-status")
+        assert len(view.matches) == 40
+        assert str(status.render()) == "1/40"
+        await pilot.press("enter")
+        assert app.focused is view
+        await pilot.press("n", "n")
+        assert str(status.render()) == "3/40"
+        await pilot.press("N")
+        assert str(status.render()) == "2/40"
+        await pilot.press("G")
+        await pilot.press("f")
+        await pilot.press("escape")
+        assert view.matches == [] and app.focused is view
+
+
+async def test_contents_jump(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        view = app.query_one(NoteView)
+        await pilot.press("t")
+        assert isinstance(app.screen, ListScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        omega = next(a for a in view.doc.anchors if a.title == "Omega section")
+        assert view.scroll_offset.y == min(omega.y, view.max_scroll_y)
+        assert "zebras" in "\n".join(view.text_lines()[view.scroll_offset.y : view.scroll_offset.y + 30])
+
+
+async def test_follow_link_back_and_forward(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        view = app.query_one(NoteView)
+        await pilot.press("l")
+        assert view.focused_link == "second"
+        await pilot.press("l")
+        assert view.focused_link == "third"
+        await pilot.press("L", "enter")
+        await settle(pilot, app, lambda: app.current.slug == "second")
+        assert "Second body" in shown(app)
+        await pilot.press("backspace")
+        await settle(pilot, app, lambda: app.current.slug == "first")
+        await pilot.press("alt+right")
+        await settle(pilot, app, lambda: app.current.slug == "second")
+        assert app.state.history == ["first", "second"]
+
+
+async def test_bookmark_and_bookmarks_list(small):
+    lib = load_library(small)
+    app = ReaderApp(lib, start=lib.get("trees"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        await pilot.press("m")
+        assert app.state.bookmarks == ["trees"]
+        await pilot.press("h")
+        await settle(pilot, app, lambda: app.current is None)
+        await pilot.press("B")
+        assert isinstance(app.screen, ListScreen)
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.current is not None and app.current.slug == "trees")
+
+
+async def test_quit_and_restart_resumes_note_and_scroll(tmp_path):
+    root = long_collection(tmp_path)
+    lib = load_library(root)
+    app = ReaderApp(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.open_note("first")
+        await settle(pilot, app, lambda: app.current is not None)
+        app.query_one(NoteView).focus()
+        await pilot.press("space", "space", "j")
+        await pilot.pause()
+        y = app.query_one(NoteView).scroll_offset.y
+        assert y > 10
+        await pilot.press("q")
+    saved = json.loads(ReadingState.for_root(lib.root).path.read_text())
+    assert saved["last_note"] == "first"
+    assert saved["scroll"]["first"] == y
+    again = ReaderApp(load_library(root))
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again, lambda: again.current is not None and again.query_one(NoteView).scroll_offset.y > 0)
+        assert again.current.slug == "first"
+        assert again.query_one(NoteView).scroll_offset.y == y
+
+
+async def test_read_mark_when_scrolled_to_end_and_unread(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        assert "first" not in app.state.read
+        await pilot.press("G")
+        await settle(pilot, app, lambda: "first" in app.state.read)
+        assert "✓" in str(app._tree_nodes["note:first"].label)
+        await pilot.press("u")
+        assert "first" not in app.state.read
+
+
+async def test_tiny_terminal_does_not_crash(small):
+    lib = load_library(small)
+    app = ReaderApp(lib, start=lib.get("matrices"))
+    async with app.run_test(size=(40, 10)) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        assert not app.query_one("#sidebar").display or app.query_one("#sidebar").has_class("-narrow")
+        for key in ("j", "G", "t", "escape", "slash", "escape", "f", "escape", "question_mark", "escape", "s", "right_square_bracket"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_corrupt_state_file_is_set_aside(small):
+    lib = load_library(small)
+    path = ReadingState.for_root(lib.root).path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{ this is not json")
+    app = ReaderApp(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        assert app.state.notice and "set aside" in app.state.notice
+        assert any("set aside" in str(n.message) for n in app._notifications)
+        assert list(path.parent.glob("state.json.bad-*"))
+
+
+async def test_help_screen_lists_bindings_and_keymap_remaps(small, user_dirs):
+    config = user_dirs / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keys]\nsearch = "ctrl+k"\n')
+    app = ReaderApp(load_library(small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, ListScreen)
+        options = app.screen.query_one("OptionList")
+        texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Find in note" in t for t in texts)
+        assert any(t.strip() == "^k  Search" for t in texts), texts  # the remapped key, not "/"
+        await pilot.press("escape")
+        await pilot.press("ctrl+k")
+        assert isinstance(app.screen, SearchScreen)
+
+
+async def test_problems_are_reachable(tmp_path):
+    root = write_collection(tmp_path / "p", {"a/m/01-x.md": note("X", "x", "Link to [[ghost]].")})
+    app = ReaderApp(load_library(root))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ListScreen)
+        assert "Problems in this collection (1)" in str(app.screen.query_one(".box-title").render())
