@@ -67,10 +67,8 @@ class PlainNote:
 
 
 def _inline_math(tex: str) -> str:
-    try:  # TEMP until the math renderer lands
-        from mlnotes.texmath import inline
-    except ImportError:
-        return tex
+    from mlnotes.texmath import inline
+
     return inline(tex)
 
 

@@ -1,0 +1,338 @@
+"""Rich Markdown for notes: math through :mod:`mlnotes.texmath`, and ``[[wikilinks]]``.
+
+Rich's own Markdown mangles TeX: ``_..._`` pairs become italics, ``\\{`` and ``\\\\`` are
+unescaped, and with a math plugin on the formulas vanish. Here the dollar-math rule of
+``mdit_py_plugins`` runs before emphasis and escapes, so a formula reaches
+:mod:`mlnotes.texmath` exactly as written. Inline math becomes one styled line inside the
+sentence; display math a 2-D block, centred as a rectangle.
+
+The same tokenizer (:func:`make_parser`) serves :func:`iter_math` and :func:`math_problems`,
+so what the checker reports is what the reader shows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_inline import StateInline
+from markdown_it.token import Token
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+from mdit_py_plugins.dollarmath.index import math_inline_dollar
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.errors import MissingStyle
+from rich.markdown import (
+    Heading,
+    Markdown,
+    MarkdownContext,
+    MarkdownElement,
+    Paragraph,
+    TableDataElement,
+)
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text, TextType
+from rich.theme import Theme
+
+from mlnotes import texmath
+from mlnotes.sanitize import clean
+
+__all__ = ["NOTE_THEME", "NoteMarkdown", "iter_math", "make_parser", "math_problems"]
+
+NOTE_THEME = Theme(
+    {
+        "mlnotes.math": "#9cc7e8",
+        "mlnotes.math.error": "dim",
+        "mlnotes.link": "underline #7fb8d8",
+        "mlnotes.link.broken": "underline #d77f7f",
+    }
+)
+
+_INLINE_MATH = ("math_inline", "math_inline_double")
+_BLOCK_MATH = ("math_block", "math_block_label")
+_WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
+
+
+# -- parsing ----------------------------------------------------------------------------------
+
+
+def _math_inline_with_line() -> Callable[[StateInline, bool], bool]:
+    """The dollarmath inline rule, also recording the formula's line within its block.
+
+    A candidate that runs into a code span (``costs $2,000 (see `$x$`)``) is not math: the
+    first ``$`` was a currency sign, and code spans are never touched.
+    """
+    rule = math_inline_dollar(allow_space=False, allow_digits=False, allow_double=True)
+
+    def math_inline(state: StateInline, silent: bool) -> bool:
+        start = state.pos
+        if not rule(state, True):
+            return False
+        end = state.pos
+        state.pos = start
+        if "`" in state.src[start:end]:
+            return False
+        if silent:
+            state.pos = end
+            return True
+        rule(state, False)
+        state.tokens[-1].meta["line"] = state.src.count("\n", 0, start)
+        return True
+
+    return math_inline
+
+
+def _wikilink(state: StateInline, silent: bool) -> bool:
+    """``[[slug]]`` or ``[[slug|shown text]]`` (``\\|`` too, as written in a table)."""
+    if not state.src.startswith("[[", state.pos):
+        return False
+    match = _WIKILINK.match(state.src, state.pos)
+    if match is None:
+        return False
+    slug, bar, shown = match.group(1).partition("|")
+    slug = slug.rstrip("\\").strip()
+    if not slug:
+        return False
+    if not silent:
+        token = state.push("wikilink", "", 0)
+        token.content = shown.strip() if bar else ""
+        token.meta = {"slug": slug}
+    state.pos = match.end()
+    return True
+
+
+def make_parser() -> MarkdownIt:
+    """The Markdown tokenizer notes are read with: CommonMark, tables, strikethrough,
+    ``$``/``$$`` math (taken out before emphasis and escapes) and wikilinks."""
+    md = MarkdownIt().enable("strikethrough").enable("table")
+    # A stray "$$" must not swallow the rest of the note: display math ends at a blank line.
+    dollarmath_plugin(
+        md, allow_space=False, allow_digits=False, double_inline=True, allow_blank_lines=False
+    )
+    md.inline.ruler.at("math_inline", _math_inline_with_line())
+    md.inline.ruler.before("link", "wikilink", _wikilink)
+    return md
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return make_parser()
+
+
+def _inline_tokens(tokens: Iterable[Token]) -> Iterable[tuple[int, Token]]:
+    """Each inline child token with its 1-based source line."""
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            first = token.map[0] if token.map else 0
+            for child in token.children:
+                yield first + 1 + child.meta.get("line", 0), child
+
+
+def iter_math(source: str) -> list[tuple[int, str, bool]]:
+    """(1-based line, TeX, is_display) for every formula in ``source``.
+
+    ``is_display`` is True for ``$$...$$`` on lines of its own, shown as a 2-D block;
+    ``$$...$$`` inside a paragraph flows with the text like ``$...$``.
+    """
+    tokens = _parser().parse(clean(source))
+    found: list[tuple[int, str, bool]] = []
+    for token in tokens:
+        if token.type in _BLOCK_MATH:
+            line = token.map[0] + 1 if token.map else 1
+            found.append((line, token.content.strip(), True))
+        elif token.type == "inline":
+            for line, child in _inline_tokens([token]):
+                if child.type in _INLINE_MATH:
+                    found.append((line, child.content, False))
+    return found
+
+
+def math_problems(source: str) -> list[tuple[int, str]]:
+    """(1-based line, message) for each formula that does not parse, and for each ``|``
+    inside math in a table row (it splits the cell: write ``\\lvert``, ``\\lVert``, ``\\mid``)."""
+    source = clean(source)
+    problems = []
+    for line, tex, _display in iter_math(source):
+        error = texmath.check(tex)
+        if error is not None:
+            problems.append((line, f"{error}: {_excerpt(tex)}"))
+    lines = source.splitlines()
+    parser = _parser()
+    for token in parser.parse(source):
+        if token.type != "tr_open" or not token.map or token.map[0] >= len(lines):
+            continue
+        row = lines[token.map[0]]
+        for child in parser.parseInline(row)[0].children or []:
+            if child.type in _INLINE_MATH and "|" in child.content:
+                problems.append(
+                    (
+                        token.map[0] + 1,
+                        "'|' inside math in a table row splits the cell; write "
+                        "\\lvert/\\rvert, \\lVert/\\rVert or \\mid: " + _excerpt(child.content),
+                    )
+                )
+    problems.sort(key=lambda problem: problem[0])
+    return problems
+
+
+def _excerpt(tex: str, limit: int = 60) -> str:
+    flat = " ".join(tex.split())
+    if len(flat) > limit:
+        flat = flat[: limit - 1] + "…"
+    return f"${flat}$"
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def _style(console: Console, name: str) -> Style:
+    """A theme style, falling back on :data:`NOTE_THEME` when the console lacks it."""
+    try:
+        return console.get_style(name)
+    except MissingStyle:
+        return NOTE_THEME.styles[name]
+
+
+class _Piece(str):
+    """Text that arrives through a ``text`` token but carries its own style and meta."""
+
+    style_name: str
+    meta: dict[str, Any] | None
+
+    def __new__(cls, text: str, style_name: str, meta: dict[str, Any] | None = None) -> _Piece:
+        piece = super().__new__(cls, text)
+        piece.style_name = style_name
+        piece.meta = meta
+        return piece
+
+    def style(self, console: Console) -> Style:
+        style = _style(console, self.style_name)
+        if self.meta:
+            style = style + Style(meta=self.meta)
+        return style
+
+
+class _TakesPieces:
+    """Mixin for the elements inline content lands in: style a :class:`_Piece` on top of
+    the surrounding style (bold, heading...)."""
+
+    def on_text(self, context: MarkdownContext, text: TextType) -> None:
+        if isinstance(text, _Piece):
+            context.enter_style(text.style(context.console))
+            super().on_text(context, str(text))  # type: ignore[misc]
+            context.leave_style()
+        else:
+            super().on_text(context, text)  # type: ignore[misc]
+
+
+class _Paragraph(_TakesPieces, Paragraph):
+    pass
+
+
+class _Heading(_TakesPieces, Heading):
+    pass
+
+
+class _TableCell(_TakesPieces, TableDataElement):
+    pass
+
+
+class MathBlock(MarkdownElement):
+    """Display math: a 2-D block centred as one rectangle; the inline form, wrapped, when
+    the block is wider than the space; the raw TeX, dimmed, when it does not parse."""
+
+    @classmethod
+    def create(cls, markdown: Markdown, token: Token) -> MathBlock:
+        return cls(token.content.strip(), getattr(markdown, "raw_math", False))
+
+    def __init__(self, tex: str, raw: bool) -> None:
+        self.tex = tex
+        self.raw = raw
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        math = _style(console, "mlnotes.math")
+        if self.raw:
+            body = f"\n{self.tex}\n" if "\n" in self.tex else self.tex
+            yield Text(f"$${body}$$", style=math)
+            return
+        try:
+            lines = texmath.to_display(self.tex)
+        except texmath.TexError:
+            yield Text(self.tex, style=_style(console, "mlnotes.math.error"))
+            return
+        block = cell_len(lines[0]) if lines else 0
+        if block > options.max_width:
+            yield Text(texmath.to_inline(self.tex), style=math, justify="center")
+            return
+        indent = Segment(" " * ((options.max_width - block) // 2))
+        for line in lines:
+            yield indent
+            yield Segment(line, math)
+            yield Segment.line()
+
+
+class NoteMarkdown(Markdown):
+    """Rich Markdown with math and wikilinks; ``source`` is sanitized first.
+
+    ``raw_math`` shows the TeX source instead of rendered math. ``resolve_link(slug)``
+    returns a note's title, or None when no note has that slug (shown as broken).
+    """
+
+    elements = {
+        **Markdown.elements,
+        "paragraph_open": _Paragraph,
+        "heading_open": _Heading,
+        "td_open": _TableCell,
+        "th_open": _TableCell,
+        "math_block": MathBlock,
+        "math_block_label": MathBlock,
+    }
+
+    def __init__(
+        self,
+        source: str,
+        *,
+        raw_math: bool = False,
+        code_theme: str = "monokai",
+        resolve_link: Callable[[str], str | None] | None = None,
+        **rich_kwargs: Any,
+    ) -> None:
+        super().__init__("", code_theme=code_theme, **rich_kwargs)
+        self.markup = clean(source)
+        self.parsed = _parser().parse(self.markup)
+        self.raw_math = raw_math
+        self.resolve_link = resolve_link
+
+    def _flatten_tokens(self, tokens: Iterable[Token]) -> Iterable[Token]:
+        for token in super()._flatten_tokens(tokens):
+            if token.type in _INLINE_MATH:
+                yield self._text_token(self._inline_math(token))
+            elif token.type == "wikilink":
+                yield self._text_token(self._link(token))
+            else:
+                yield token
+
+    @staticmethod
+    def _text_token(piece: _Piece) -> Token:
+        return Token("text", "", 0, content=piece)
+
+    def _inline_math(self, token: Token) -> _Piece:
+        tex = token.content
+        if self.raw_math:
+            return _Piece(f"{token.markup}{tex}{token.markup}", "mlnotes.math")
+        try:
+            return _Piece(texmath.to_inline(tex), "mlnotes.math")
+        except texmath.TexError:
+            return _Piece(" ".join(tex.split()), "mlnotes.math.error")
+
+    def _link(self, token: Token) -> _Piece:
+        slug = token.meta["slug"]
+        title = self.resolve_link(slug) if self.resolve_link is not None else None
+        broken = self.resolve_link is not None and title is None
+        shown = token.content or title or slug
+        style = "mlnotes.link.broken" if broken else "mlnotes.link"
+        return _Piece(shown, style, {"wikilink": slug})
