@@ -156,7 +156,7 @@ def test_note_meets_the_standard(slug):
     answers = re.findall(r"^\*Answer\.\*", selfcheck, re.M)
     assert 3 <= len(questions) <= 5 and len(answers) == len(questions), where
     refs = next(s for s in sections if s.lower().startswith("references"))
-    items = re.findall(r"^\s*(?:[-*]|\d+\.)\s+\S", refs, re.M)
+    items = re.findall(r"^(?:[-*]|\d{1,2}[.)])\s+\S", refs, re.M)  # list items, not wrapped lines
     assert 2 <= len(items) <= 6, f"{where}: {len(items)} references"
     if CURRICULUM:
         assert slug in CURRICULUM, f"{where}: slug not in the curriculum"
