@@ -72,21 +72,51 @@ def _inline_math(tex: str) -> str:
     return inline(tex)
 
 
-def tex_words(tex: str) -> list[str]:
-    out = []
-    for name in _MACRO.findall(tex):
-        word = MACRO_WORDS.get(name)
-        if word is None:
-            out.append(name)  # Greek letters and other named symbols: "sigma", "lambda"
-        elif word:
-            out.append(word)
-    if "\\mathbb{E}" in tex or "\\mathbb E" in tex:
-        out.append("expectation")
-    if "^{-1}" in tex:
-        out.append("inverse")
-    if "^\\top" in tex or "^T" in tex or "^{\\top}" in tex:
-        out.append("transpose")
+_MATH_TOKEN = re.compile(
+    r"\\(?:text|mathrm|operatorname\*?|mathbf|boldsymbol|mathcal|mathbb)\s*\{([^{}]*)\}"  # a named thing
+    r"|\^\s*\{?\s*(?:T|\\top|\\intercal)\s*\}?(?![A-Za-z])"  # transpose
+    r"|\^\s*\{?\s*-\s*1\s*\}?"  # inverse
+    r"|\\([A-Za-z]+)"  # a macro
+    r"|([A-Za-z]+)"  # letters: variables, or words in a typed query
+)
+
+
+def math_tokens(tex: str) -> list[str]:
+    """A formula as a sequence of words, in order: variables, symbol names and operations.
+
+    ``(X^\\top X)^{-1} X^\\top y`` becomes ``x transpose x inverse x transpose y``. The same
+    function reads a learner's query ("(X^T X)^-1 X^T y", "x transpose A x"), so a phrase of
+    these tokens finds the formula whichever way it was typed.
+    """
+    out: list[str] = []
+    for m in _MATH_TOKEN.finditer(tex):
+        named, macro, letters = m.group(1), m.group(2), m.group(3)
+        whole = m.group(0)
+        if named is not None:
+            if whole.startswith("\\mathbb") and named.strip() == "E":
+                out.append("expectation")
+            else:
+                out.extend(w.lower() for w in re.findall(r"[A-Za-z]+", named))
+        elif macro is not None:
+            word = MACRO_WORDS.get(macro)
+            if word is None:
+                out.append(macro.lower())  # Greek letters and other named symbols
+            elif word:
+                out.extend(word.split())
+        elif letters is not None:
+            # In TeX, adjacent letters are separate variables (xy is x times y); a typed word
+            # ("sigma", "transpose") stays a word.
+            low = letters.lower()
+            out.extend(list(low) if len(low) <= 3 and low not in MATH_NAMES else [low])
+        elif "1" in whole:
+            out.append("inverse")
+        else:
+            out.append("transpose")
     return out
+
+
+# Short words that are names, not products of single-letter variables.
+MATH_NAMES = {"log", "exp", "det", "tr", "max", "min", "sup", "inf", "lim", "sin", "cos", "tan", "arg", "var", "cov", "kl"}
 
 
 def inline_markup(line: str, math_words: list[str]) -> str:
@@ -94,7 +124,7 @@ def inline_markup(line: str, math_words: list[str]) -> str:
 
     def math(m: re.Match[str]) -> str:
         tex = m.group(1)
-        math_words.extend(tex_words(tex))
+        math_words.extend(math_tokens(tex))
         return _inline_math(tex)
 
     if "$" in line:
@@ -136,7 +166,7 @@ def extract(body: str) -> PlainNote:
             if stripped.endswith("$$"):
                 display.append(stripped[:-2])
                 tex = " ".join(display)
-                math_words.extend(tex_words(tex))
+                math_words.extend(math_tokens(tex))
                 buf.append(_inline_math(tex))
                 display = None
             else:
@@ -146,7 +176,7 @@ def extract(body: str) -> PlainNote:
             rest = stripped[2:]
             if rest.endswith("$$") and len(rest) >= 2:
                 tex = rest[:-2]
-                math_words.extend(tex_words(tex))
+                math_words.extend(math_tokens(tex))
                 buf.append(_inline_math(tex))
             else:
                 display = [rest]

@@ -29,16 +29,16 @@ from typing import Callable
 
 from whoosh import index as windex
 from whoosh import qparser, query, scoring
-from whoosh.analysis import StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from mlnotes.library import Library, Note
 from mlnotes.paths import atomic_write, cache_dir, collection_key
-from mlnotes.plaintext import extract
+from mlnotes.plaintext import extract, math_tokens
 from mlnotes.snippets import make_snippet, query_patterns
 from mlnotes.synonyms import expand
 
-FORMAT = 4  # bump when the schema or the documents change: old indexes are rebuilt
+FORMAT = 5  # bump when the schema or the documents change: old indexes are rebuilt
 MIN_PREFIX = 3  # a shorter prefix expands to too many terms to be worth it
 MAX_QUERY = 400
 SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "mathwords"]
@@ -58,7 +58,8 @@ def make_schema() -> Schema:
         summary=TEXT(analyzer=stem, field_boost=2.0),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
         body=TEXT(analyzer=stem),
-        mathwords=TEXT(analyzer=StandardAnalyzer(), field_boost=0.5),
+        # Formulas as word sequences (see plaintext.math_tokens); single letters count here.
+        mathwords=TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), field_boost=0.5),
         spell=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=3)),
         part=TEXT(analyzer=StandardAnalyzer(), stored=True),
         module=TEXT(analyzer=StandardAnalyzer(), stored=True),
@@ -359,8 +360,24 @@ class SearchIndex:
                 return query.NullQuery
             return self._query_parser().parse(" ".join(words))
 
+    @staticmethod
+    def _formula_phrase(text: str):
+        """For a query typed like a formula ("x transpose A x", "(X^T X)^-1 X^T y"), a phrase
+        over the formulas' word sequences; None for ordinary queries."""
+        words = text.split()
+        letters = sum(len(w) == 1 and w.isalpha() for w in words)
+        if not (re.search(r"[\^_\\=]", text) or letters * 2 >= len(words) >= 3):
+            return None
+        tokens = math_tokens(text)
+        if len(tokens) < 3:
+            return None
+        return query.Phrase("mathwords", tokens, slop=1, boost=4.0)
+
     def _run(self, text: str, limit: int):
         q = self._parse(text)
+        phrase = self._formula_phrase(text)
+        if phrase is not None:
+            q = phrase if isinstance(q, type(query.NullQuery)) else query.Or([q, phrase])
         if isinstance(q, type(query.NullQuery)):
             return None
         try:

@@ -1,0 +1,94 @@
+"""Relevance over the shipped notes, judged the way learners search: technical terms, plain
+questions, abbreviations and synonyms that are not in the title, misspellings and queries
+typed like formulas. Each expected note must be in the top 3. Grow this list as notes arrive."""
+
+import pytest
+
+from mlnotes.library import load_library
+from mlnotes.search import SearchIndex
+from tests.conftest import NOTES
+
+CASES = [
+ ("rank nullity theorem","vector-spaces-and-linear-maps"),
+ ("change of basis","vector-spaces-and-linear-maps"),
+ ("cauchy schwarz","inner-products-norms-and-orthogonality"),
+ ("gram schmidt instability","inner-products-norms-and-orthogonality"),
+ ("power iteration convergence","eigenvalues-eigenvectors-and-diagonalization"),
+ ("defective matrix","eigenvalues-eigenvectors-and-diagonalization"),
+ ("rayleigh quotient","the-spectral-theorem-and-symmetric-matrices"),
+ ("courant fischer","the-spectral-theorem-and-symmetric-matrices"),
+ ("eckart young low rank approximation","svd-qr-and-lu-decompositions"),
+ ("pseudoinverse","svd-qr-and-lu-decompositions"),
+ ("cholesky","psd-matrices-and-quadratic-forms"),
+ ("schur complement","psd-matrices-and-quadratic-forms"),
+ ("normal equations condition number","linear-systems-and-least-squares"),
+ ("minimum norm solution","linear-systems-and-least-squares"),
+ ("trace trick","matrix-calculus-and-differentiation"),
+ ("gradient of log determinant","matrix-calculus-and-differentiation"),
+ ("vector jacobian product","matrix-calculus-and-differentiation"),
+ ("logistic regression separable data","linear-and-logistic-regression"),
+ ("gini impurity","decision-trees-and-ensembles"),
+ ("target encoding","feature-engineering"),
+ ("one hot encoding leakage","feature-engineering"),
+ ("cross validation time series","train-validation-test-splits"),
+ ("adversarial validation","train-validation-test-splits"),
+ ("double descent","bias-variance-tradeoff"),
+ ("momentum nesterov","gradient-descent"),
+ ("xgboost","gradient-boosting-and-tabular-ml"),
+ ("oltp vs olap","data-systems-landscape"),
+ ("columnar compression","the-modern-data-warehouse"),
+ ("delta lake transaction log","data-lakes-and-lakehouses"),
+ ("change data capture","data-ingestion-and-cdc"),
+ ("idempotent backfill","batch-pipelines-and-elt"),
+ ("slowly changing dimension","data-modeling"),
+ ("watermark late events","stream-processing-and-real-time-data"),
+ ("dag retries backoff","pipeline-orchestration"),
+ ("data contract breaking change","lineage-governance-and-contracts"),
+ ("population stability index","data-observability"),
+ ("data mesh","data-mesh-and-platform-thinking"),
+ # plain-language questions
+ ("why does averaging trees reduce variance","decision-trees-and-ensembles"),
+ ("how do I avoid leaking the target into features","feature-engineering"),
+ ("what happens when the learning rate is too large","gradient-descent"),
+ ("why is my training data wrong after a backfill","batch-pipelines-and-elt"),
+ ("how many rows do I need to sample to catch bad data","data-quality-and-testing"),
+ ("when is a matrix diagonalizable","eigenvalues-eigenvectors-and-diagonalization"),
+ # synonyms / abbreviations not in titles
+ ("svd","svd-qr-and-lu-decompositions"),
+ ("pca","svd-qr-and-lu-decompositions"),
+ ("ols","linear-systems-and-least-squares"),
+ ("sgd","gradient-descent"),
+ ("cdc","data-ingestion-and-cdc"),
+ ("scd type 2","data-modeling"),
+ ("backprop","matrix-calculus-and-differentiation"),
+ ("overfitting","bias-variance-tradeoff"),
+ # misspellings
+ ("eigenvalu","eigenvalues-eigenvectors-and-diagonalization"),
+ ("orthogonl projection","inner-products-norms-and-orthogonality"),
+ ("lakehose","data-lakes-and-lakehouses"),
+ ("gradiant boosting","gradient-boosting-and-tabular-ml"),
+ ("regresion","linear-and-logistic-regression"),
+ ("watermak","stream-processing-and-real-time-data"),
+ # formula-like
+ ("x transpose A x","psd-matrices-and-quadratic-forms"),
+ ("A = U Sigma V transpose","svd-qr-and-lu-decompositions"),
+ ("(X^T X)^-1 X^T y",("linear-and-logistic-regression","linear-systems-and-least-squares")),
+ ("p - y softmax gradient","matrix-calculus-and-differentiation"),
+]
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("MLNOTES_CACHE_DIR", str(tmp_path_factory.mktemp("relevance-cache")))
+        ix = SearchIndex(load_library(NOTES))
+        ix.open()
+        yield ix
+        ix.close()
+
+
+@pytest.mark.parametrize("query,expected", CASES, ids=[q for q, _ in CASES])
+def test_expected_note_in_top_3(index, query, expected):
+    wanted = {expected} if isinstance(expected, str) else set(expected)
+    top = [h.slug for h in index.search(query, limit=3).hits]
+    assert wanted & set(top), f"{query!r}: expected {sorted(wanted)} in the top 3, got {top}"
