@@ -123,6 +123,45 @@ async def test_search_as_you_type_and_land_on_match(small):
         assert view.current == (1 if len(view.matches) > 1 else 0)
 
 
+async def test_opening_from_search_is_not_undone_by_the_tree(small):
+    """The tree follows a note opened from search; passing over other nodes must not
+    replace the note with their pages."""
+    app = ReaderApp(load_library(small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        # Expand "Mathematics" (its modules stay closed), then rest on the part "Ml" below.
+        await pilot.press("down", "enter", "down", "down", "down")
+        await pilot.pause(PREVIEW_DELAY + 0.1)
+        await settle(pilot, app, lambda: app.page_key == "part:02-ml")
+        await pilot.press("slash", *"eigenvector")
+        screen = app.screen
+        await settle(pilot, app, lambda: screen.last_query == "eigenvector")
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.current is not None and app.current.slug == "matrices")
+        await pilot.pause(PREVIEW_DELAY * 3)
+        await settle(pilot, app)
+        assert app.page_key == "note:matrices"
+        assert "An eigenvector keeps its direction" in shown(app)
+
+
+async def test_search_lands_on_the_matching_section(tmp_path):
+    app = ReaderApp(load_library(long_collection(tmp_path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"zebras")
+        screen = app.screen
+        await settle(pilot, app, lambda: screen.last_query == "zebras")
+        assert screen._hits[0].heading == "Omega section"
+        await pilot.press("enter")
+        view = app.query_one(NoteView)
+        await settle(pilot, app, lambda: app.current is not None and bool(view.matches))
+        await pilot.pause(0.1)
+        match = view.matches[view.current]
+        top = view.scroll_offset.y
+        assert top > 0 and top <= match.y < top + view.scrollable_content_region.height
+        assert "zebras" in view.text_lines()[match.y]
+
+
 async def test_search_typo_shows_suggestion(small):
     app = ReaderApp(load_library(small))
     async with app.run_test(size=SIZE) as pilot:

@@ -25,9 +25,6 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-from frontmatter.default_handlers import YAMLHandler
-
 from mlnotes.sanitize import clean
 
 NOTE_SUFFIX = ".md"
@@ -40,7 +37,7 @@ _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
 _WORD = re.compile(r"[^\W\d_][\w'\-]*")
 WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(#[^\[\]|\n]*)?(?:\|([^\[\]\n]*))?\]\]")
-_YAML = YAMLHandler()
+_FRONTMATTER_START = re.compile(r"^-{3,}\s*$", re.M)
 
 
 @dataclass(frozen=True)
@@ -186,15 +183,20 @@ def parse_text(text: str) -> ParsedFile:
     """Split frontmatter from body. Broken frontmatter is a problem, not an exception."""
     text = clean(text)
     problems: list[tuple[int, str]] = []
-    if not _YAML.detect(text):
+    if not _FRONTMATTER_START.match(text):
         return ParsedFile({}, text, 1, problems)
+    # Imported here: a collection whose metadata is all cached never needs YAML at all.
+    import yaml
+    from frontmatter.default_handlers import YAMLHandler
+
+    handler = YAMLHandler()
     try:
-        fm, body = _YAML.split(text)
+        fm, body = handler.split(text)
     except ValueError:
         return ParsedFile({}, text, 1, [(1, "frontmatter is not closed by a '---' line")])
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
     try:
-        meta = _YAML.load(fm)
+        meta = handler.load(fm)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1

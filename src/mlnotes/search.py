@@ -35,7 +35,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from mlnotes.library import Library, Note
 from mlnotes.paths import atomic_write, cache_dir, collection_key
 from mlnotes.plaintext import extract, math_tokens
-from mlnotes.snippets import make_snippet, query_patterns
+from mlnotes.snippets import make_snippet, query_terms
 from mlnotes.synonyms import expand
 
 FORMAT = 5  # bump when the schema or the documents change: old indexes are rebuilt
@@ -439,14 +439,14 @@ class SearchIndex:
         out.total = total
         if results is None or total == 0:
             return out
-        patterns = query_patterns(out.suggestion if out.corrected else text)
+        terms = query_terms(out.suggestion if out.corrected else text)
         for hit in results:
             stored = hit.fields()
             try:
                 sections = json.loads(stored.get("sections") or "[]")
             except ValueError:
                 sections = []
-            heading, snippet, spans = make_snippet(sections, patterns)
+            heading, snippet, spans = make_snippet(sections, terms)
             note = self.lib.get(stored["slug"])
             out.hits.append(
                 Hit(

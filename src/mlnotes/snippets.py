@@ -7,6 +7,7 @@ this works on the stored plain text with a few regular expressions, for the hits
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from whoosh.lang.porter import stem
 
@@ -15,10 +16,17 @@ _OPERATORS = {"and", "or", "not", "andnot", "andmaybe"}
 WINDOW = 220  # characters of context in a snippet
 
 
-def query_patterns(text: str) -> list[re.Pattern[str]]:
-    """One pattern per distinct query word, matching the forms the stemmer folds together."""
+class Term(NamedTuple):
+    """A query word as the text shows it: a lowercase root and the regex for its forms."""
+
+    root: str
+    regex: re.Pattern[str]
+
+
+def query_terms(text: str) -> list[Term]:
+    """One term per distinct query word, matching the forms the stemmer folds together."""
     text = re.sub(r"\b\w+:", " ", text)  # field names are not words to find
-    seen: dict[str, re.Pattern[str]] = {}
+    seen: dict[str, Term] = {}
     for raw in _WORD.findall(text):
         if raw.lower() in _OPERATORS or raw in ("AND", "OR", "NOT"):
             continue
@@ -34,32 +42,43 @@ def query_patterns(text: str) -> list[re.Pattern[str]]:
             root = word[:common] if common >= 3 else word
         if len(root) < 2 or root in seen:
             continue
-        seen[root] = re.compile(r"(?<!\w)" + re.escape(root) + r"\w*", re.IGNORECASE)
+        seen[root] = Term(root, re.compile(r"(?<!\w)" + re.escape(root) + r"\w*", re.IGNORECASE))
     return list(seen.values())
 
 
-def _spans(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int, int]]:
-    found = []
-    for k, pat in enumerate(patterns):
-        found.extend((m.start(), m.end(), k) for m in pat.finditer(text))
-    found.sort()
-    return found
+def find_pattern(terms: list[Term]) -> re.Pattern[str] | None:
+    """All the terms as one regex (for highlighting them in a note), or None."""
+    if not terms:
+        return None
+    return re.compile("|".join(f"({t.regex.pattern})" for t in terms), re.IGNORECASE)
 
 
-def make_snippet(sections: list, patterns: list[re.Pattern[str]]) -> tuple[str, str, list[tuple[int, int]]]:
-    """Return (heading, snippet, spans of matched terms in the snippet)."""
+def _spans(text: str, combined: re.Pattern[str]) -> list[tuple[int, int, int]]:
+    """(start, end, which term) of every match; the group that matched names the term."""
+    return [(m.start(), m.end(), m.lastindex - 1) for m in combined.finditer(text)]
+
+
+def make_snippet(sections: list, terms: list[Term]) -> tuple[str, str, list[tuple[int, int]]]:
+    """Return (heading, snippet, spans of matched terms in the snippet).
+
+    Sections are ranked by plain substring tests (fast, in C); only the chosen section is
+    scanned with the regular expression for exact word matches.
+    """
     best = None
     for heading, text in sections:
-        flat = " ".join(text.split())
-        in_text = _spans(flat, patterns)
-        in_heading = {k for _, _, k in _spans(heading, patterns)}
-        distinct = {k for _, _, k in in_text}
-        score = (len(distinct | in_heading), len(in_heading), min(len(in_text), 30))
+        low, head = text.lower(), heading.lower()
+        in_heading = {k for k, t in enumerate(terms) if t.root in head}
+        in_text = {k for k, t in enumerate(terms) if t.root in low}
+        count = sum(low.count(terms[k].root) for k in in_text)
+        score = (len(in_text | in_heading), len(in_heading), min(count, 30))
         if best is None or score > best[0]:
-            best = (score, heading, flat, in_text)
+            best = (score, heading, text)
     if best is None:
         return "", "", []
-    _, heading, flat, found = best
+    _, heading, text = best
+    flat = " ".join(text.split())
+    combined = find_pattern(terms)
+    found = _spans(flat, combined) if combined is not None else []
     if not found:
         return heading, _cut(flat, 0, WINDOW), []
     # The window that holds the most distinct terms, earliest first.

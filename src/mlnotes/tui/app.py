@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 
 from mlnotes.library import Library, Module, Note, Part
 from mlnotes.state import ReadingState
-from mlnotes.tui import render as rendering
+from mlnotes.tui.document import MAX_WIDTH, Rendered
 from mlnotes.tui.bindings import APP_KEYS, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import (
@@ -39,6 +39,14 @@ PREVIEW_DELAY = 0.15  # seconds the tree cursor rests on a note before it is pre
 NARROW = 70  # columns below which the sidebar hides itself
 RENDER_CACHE = 24
 SAVE_DELAY = 1.0
+
+
+def _rendering():
+    """The Markdown and math machinery, imported on first use (in a worker thread), so it is
+    not on the path to the first paint."""
+    from mlnotes.tui import render
+
+    return render
 
 
 class NoteCommands(Provider):
@@ -78,7 +86,6 @@ class ReaderApp(App):
         self.index_status = "Preparing the search index…"
         self._cache: OrderedDict = OrderedDict()
         self._preview_timer = None
-        self._synced_node = None
         self._save_timer = None
         self._tree_nodes: dict[str, object] = {}
         self._pending_find: tuple[re.Pattern[str], str] | None = None
@@ -194,7 +201,7 @@ class ReaderApp(App):
     def show_home(self) -> None:
         self.current = None
         self.page_key = "home"
-        self._show_sources("home", self._home_sources(), scroll_y=0)
+        self._show_sources("home", self._home_sources, scroll_y=0)
 
     def _home_sources(self):
         lib = self.lib
@@ -221,7 +228,7 @@ class ReaderApp(App):
         yield None, lines
         page = lib.home_page()
         if page.body.strip():
-            yield from list(rendering.page_sources("", "", page.body, self._resolve))[1:]
+            yield from list(_rendering().page_sources("", "", page.body, self._resolve))[1:]
 
     def _resolve(self, slug: str) -> str | None:
         note = self.lib.get(slug)
@@ -232,7 +239,8 @@ class ReaderApp(App):
         sub = f"Part · {len(part.modules)} modules · {len(part.notes)} notes"
         self.current = None
         self.page_key = f"part:{part.key}"
-        self._show_sources(self.page_key, rendering.page_sources(page.title, sub, page.body or page.summary, self._resolve), scroll_y=0)
+        body = page.body or page.summary
+        self._show_sources(self.page_key, lambda: _rendering().page_sources(page.title, sub, body, self._resolve), scroll_y=0)
 
     def show_module(self, module: Module) -> None:
         page = self.lib.module_page(module)
@@ -241,7 +249,7 @@ class ReaderApp(App):
         sub = f"Module · {len(module.notes)} notes"
         self.current = None
         self.page_key = f"module:{module.key}"
-        self._show_sources(self.page_key, rendering.page_sources(page.title, sub, body, self._resolve), scroll_y=0)
+        self._show_sources(self.page_key, lambda: _rendering().page_sources(page.title, sub, body, self._resolve), scroll_y=0)
 
     def open_note(self, slug: str, scroll_y: float | None = 0, record: bool = True, find: tuple | None = None) -> None:
         note = self.lib.get(slug)
@@ -260,7 +268,7 @@ class ReaderApp(App):
         self._pending_find = find
         if scroll_y is None:
             scroll_y = self.state.scroll.get(slug, 0)
-        self._show_sources(self.page_key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=scroll_y)
+        self._show_sources(self.page_key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=scroll_y)
         node = self._tree_nodes.get(f"note:{slug}")
         tree = self.query_one("#sidebar", Tree)
         if node is not None and tree.cursor_node is not node:
@@ -268,7 +276,6 @@ class ReaderApp(App):
             while parent is not None:
                 parent.expand()
                 parent = parent.parent
-            self._synced_node = node  # moving the cursor to follow the note is not a request to preview it
             self.call_after_refresh(lambda: tree.move_cursor(node, animate=False))
         self._save_soon()
 
@@ -277,7 +284,7 @@ class ReaderApp(App):
         return max(20, view.scrollable_content_region.width or view.size.width or 80)
 
     def _show_sources(self, key: str, sources, scroll_y: float | None) -> None:
-        width = min(self._width(), rendering.MAX_WIDTH)
+        width = min(self._width(), MAX_WIDTH)
         cache_key = (key, width, self.raw_math)
         view = self.query_one(NoteView)
         view.clear_find()
@@ -293,15 +300,14 @@ class ReaderApp(App):
     @work(thread=True, exclusive=True, group="render")
     def render_worker(self, cache_key, sources, width: int, scroll_y: float | None) -> None:
         worker = get_current_worker()
-        if callable(sources):
-            sources = sources()
+        sources = sources()  # built here, off the UI thread
 
         def first(doc) -> None:
-            snapshot = rendering.Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False)
+            snapshot = Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False)
             if not worker.is_cancelled:
                 self.call_from_thread(self._show_partial, cache_key, snapshot)
 
-        doc = rendering.render(sources, width, on_progress=first, cancelled=lambda: worker.is_cancelled)
+        doc = _rendering().render(sources, width, on_progress=first, cancelled=lambda: worker.is_cancelled)
         if worker.is_cancelled or not doc.complete:
             return
         self.call_from_thread(self._rendered, cache_key, doc, scroll_y)
@@ -347,17 +353,17 @@ class ReaderApp(App):
         key = self.page_key
         if key is None:
             return
-        width = min(self._width(), rendering.MAX_WIDTH)
+        width = min(self._width(), MAX_WIDTH)
         if view.doc.width == width:
             return
         if key == "home":
-            self._show_sources(key, self._home_sources(), scroll_y=0)
+            self._show_sources(key, self._home_sources, scroll_y=0)
         elif key.startswith("note:") and self.current is not None:
             note = self.current
             if pending is not None:  # the first render has not landed yet: keep its target
-                self._show_sources(key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=pending)
+                self._show_sources(key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=pending)
             else:
-                self._show_sources(key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=None)
+                self._show_sources(key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=None)
                 self.call_after_refresh(lambda: view.scroll_to(y=int(ratio * max(1, view.content_height)), animate=False))
         elif key.startswith("part:"):
             part = self.lib.part(key[5:])
@@ -375,8 +381,10 @@ class ReaderApp(App):
         data = event.node.data
         if self._preview_timer is not None:
             self._preview_timer.stop()
-        if not data or event.node is self._synced_node:
-            self._synced_node = None
+        # Only a reader moving through the tree asks for previews; the cursor also moves when
+        # the tree follows a note opened elsewhere (a link, search, back), and those moves
+        # must not replace the note with whatever node they pass over.
+        if not data or self.focused is not event.control:
             return
         self._preview_timer = self.set_timer(PREVIEW_DELAY, partial(self._preview, data))
 
@@ -455,10 +463,9 @@ class ReaderApp(App):
             if not result:
                 return
             hit, query = result
-            from mlnotes.snippets import query_patterns
+            from mlnotes.snippets import find_pattern, query_terms
 
-            patterns = query_patterns(query)
-            pattern = re.compile("|".join(p.pattern for p in patterns), re.IGNORECASE) if patterns else None
+            pattern = find_pattern(query_terms(query))
             find = (pattern, hit.heading) if pattern is not None else None
             self.open_note(hit.slug, scroll_y=0, find=find)
             self.query_one(NoteView).focus()
@@ -495,16 +502,19 @@ class ReaderApp(App):
             target = self.lib.neighbour(self.current, -1)
             if target is not None:
                 self.open_note(target.slug, scroll_y=0)
+                self.query_one(NoteView).focus()
 
     def action_back(self) -> None:
         slug = self.state.back()
         if slug:
             self.open_note(slug, scroll_y=None, record=False)
+            self.query_one(NoteView).focus()
 
     def action_forward(self) -> None:
         slug = self.state.forward()
         if slug:
             self.open_note(slug, scroll_y=None, record=False)
+            self.query_one(NoteView).focus()
 
     def action_bookmark(self) -> None:
         if self.current is None:
@@ -518,6 +528,7 @@ class ReaderApp(App):
         def done(slug) -> None:
             if slug:
                 self.open_note(slug, scroll_y=None)
+                self.query_one(NoteView).focus()
 
         self.push_screen(bookmarks_screen(self.lib, self.state.bookmarks), done)
 
@@ -537,7 +548,7 @@ class ReaderApp(App):
         self.notify("Math shown as TeX source" if self.raw_math else "Math rendered", timeout=2)
         if self.current is not None:
             note = self.current
-            self._show_sources(self.page_key, lambda: rendering.note_sources(self.lib, note, self.raw_math), scroll_y=None)
+            self._show_sources(self.page_key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=None)
 
     def action_home(self) -> None:
         self._save_position()

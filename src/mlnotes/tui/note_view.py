@@ -19,7 +19,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from mlnotes.tui.bindings import NOTE_KEYS, to_bindings
-from mlnotes.tui.render import Rendered
+from mlnotes.tui.document import Rendered
 
 MATCH = Style(bgcolor="#5f5f00", color="white")
 CURRENT_MATCH = Style(bgcolor="#d7af00", color="black", bold=True)
@@ -78,9 +78,7 @@ class NoteView(ScrollView, can_focus=True):
         if self.pattern is not None:
             self._find(self.pattern, keep_position=True)
         if scroll_y is not None:
-            self.scroll_y = self.scroll_target_y = min(scroll_y, max(0, len(self._strips) - 1))
-            # The new virtual size is only laid out on the next refresh: scroll again then.
-            self.call_after_refresh(self.scroll_to, y=scroll_y, animate=False, immediate=True)
+            self.scroll_to_line(int(scroll_y))
         self.refresh()
 
     def text_lines(self) -> list[str]:
@@ -173,7 +171,7 @@ class NoteView(ScrollView, can_focus=True):
             y = self.matches[self.current].y
             top, height = self.scroll_offset.y, self.scrollable_content_region.height
             if not top <= y < top + height:
-                self.scroll_to(y=max(0, y - height // 3), animate=False)
+                self.scroll_to_line(max(0, y - height // 3))
 
     def action_next_match(self) -> None:
         if self.matches:
@@ -243,7 +241,10 @@ class NoteView(ScrollView, can_focus=True):
             self.post_message(self.LinkChosen(slug))
 
     def scroll_to_line(self, y: int) -> None:
-        self.scroll_to(y=y, animate=False, immediate=True)
+        # Right after show() the new virtual size is not laid out yet and a scroll would be
+        # clamped to the old one: scroll now as far as possible, and again after the refresh.
+        self.scroll_y = self.scroll_target_y = max(0, min(y, len(self._strips) - 1))
+        self.call_after_refresh(self.scroll_to, y=y, animate=False, immediate=True)
 
 
 def _overlay(strip: Strip, cuts: list[tuple[int, int, Style]]) -> Strip:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import re
-from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from rich.console import Console, RenderableType
@@ -20,55 +19,9 @@ from rich.text import Text
 
 from mlnotes.library import Library, Note, prose_lines
 from mlnotes.markdown import NOTE_THEME, NoteMarkdown
+from mlnotes.tui.document import MAX_WIDTH, Anchor, Rendered
 
 _HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.*?)\s*#*\s*$")
-MAX_WIDTH = 100
-
-
-@dataclass
-class Anchor:
-    title: str
-    level: int
-    y: int
-
-
-@dataclass
-class LinkSpot:
-    slug: str
-    y: int
-    x0: int
-    x1: int
-
-
-@dataclass
-class Rendered:
-    """A note rendered at one width: lines of segments, heading anchors and link positions."""
-
-    width: int
-    lines: list[list[Segment]] = field(default_factory=list)
-    anchors: list[Anchor] = field(default_factory=list)
-    links: list[LinkSpot] = field(default_factory=list)
-    complete: bool = False
-
-    def extend(self, lines: list[list[Segment]], anchor: Anchor | None) -> None:
-        base = len(self.lines)
-        if anchor is not None:
-            anchor.y = base
-            self.anchors.append(anchor)
-        for dy, line in enumerate(lines):
-            x = 0
-            for seg in line:
-                width = seg.cell_length
-                meta = seg.style.meta if seg.style is not None and seg.style._meta else None
-                if meta and "wikilink" in meta:
-                    slug = meta["wikilink"]
-                    last = self.links[-1] if self.links else None
-                    if last and last.slug == slug and last.y == base + dy and last.x1 == x:
-                        last.x1 = x + width
-                    else:
-                        self.links.append(LinkSpot(slug, base + dy, x, x + width))
-                x += width
-        self.lines.extend(lines)
 
 
 def split_sections(body: str) -> list[tuple[str, int, str]]:

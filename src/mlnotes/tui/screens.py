@@ -19,7 +19,7 @@ from mlnotes.tui.bindings import APP_KEYS, NOTE_KEYS
 if TYPE_CHECKING:
     from mlnotes.tui.app import ReaderApp
 
-SEARCH_DEBOUNCE = 0.08  # seconds of quiet typing before a query runs
+SEARCH_DEBOUNCE = 0.03  # seconds of quiet typing before a query runs; stale results are dropped
 
 
 class ListScreen(ModalScreen):
