@@ -258,20 +258,28 @@ def worker_tui_headless(notes: Path) -> dict:
             opens, cached = [], []
             view = app.query_one(NoteView)
 
-            async def open_and_wait(slug: str) -> float:
+            async def open_and_wait(slug: str) -> tuple[float, float]:
+                """Seconds until the top of the note is on screen, and until all of it is."""
                 before = view.doc
                 t = time.perf_counter()
                 app.open_note(slug)
-                while view.doc is before or not view.doc.complete:
+                while view.doc is before:
                     await asyncio.sleep(0.0005)
-                return time.perf_counter() - t
+                top = time.perf_counter() - t
+                while not view.doc.complete:
+                    await asyncio.sleep(0.0005)
+                return top, time.perf_counter() - t
 
+            fulls = []
             for note in lib.notes[:6] + [longest]:
-                opens.append(await open_and_wait(note.slug))
+                top, full = await open_and_wait(note.slug)
+                opens.append(top)
+                fulls.append(full)
                 await open_and_wait(lib.notes[-1].slug if note is not lib.notes[-1] else lib.notes[0].slug)
             out["open_note_ms"] = opens[-1] * 1000
+            out["open_note_full_ms"] = fulls[-1] * 1000
             for note in [lib.notes[0], longest]:
-                cached.append(await open_and_wait(note.slug))
+                cached.append((await open_and_wait(note.slug))[1])
             out["open_note_cached_ms"] = cached[-1] * 1000
             await pilot.press("slash")
             await pilot.pause()
@@ -436,7 +444,8 @@ def main() -> None:
         print(f"{'bare Textual app, first paint':40} {fmt(pty_figures['bare_textual_s'], ' s', 3)}")
         print(f"{'mlnotes, first paint with last note':40} {fmt(pty_figures['first_paint_s'], ' s', 3)}"
               f"  ({pty_figures['first_paint_s'] / pty_figures['bare_textual_s']:.2f}× bare)")
-        print(f"{'open longest note (' + head['longest_note'][:18] + ')':40} {fmt(head['open_note_ms'], ' ms', 1)}")
+        print(f"{'open longest note: first screen':40} {fmt(head['open_note_ms'], ' ms', 1)}  ({head['longest_note']})")
+        print(f"{'open longest note: fully rendered':40} {fmt(head['open_note_full_ms'], ' ms', 1)}")
         print(f"{'open longest note, cached':40} {fmt(head['open_note_cached_ms'], ' ms', 1)}")
         print(f"{'keystroke to results p50':40} {fmt(head['keystroke_to_results_p50_ms'], ' ms', 1)}")
         print(f"{'keystroke to results p95':40} {fmt(head['keystroke_to_results_p95_ms'], ' ms', 1)}")

@@ -39,6 +39,7 @@ PREVIEW_DELAY = 0.15  # seconds the tree cursor rests on a note before it is pre
 NARROW = 70  # columns below which the sidebar hides itself
 RENDER_CACHE = 24
 SAVE_DELAY = 1.0
+INDEX_DELAY = 0.5  # seconds after start at the latest before the search index is opened
 
 
 def _rendering():
@@ -83,6 +84,7 @@ class ReaderApp(App):
         self.raw_math = False
         self.index = None
         self.index_ready = False
+        self._index_started = False
         self.index_status = "Preparing the search index…"
         self._cache: OrderedDict = OrderedDict()
         self._preview_timer = None
@@ -166,7 +168,8 @@ class ReaderApp(App):
         else:
             self.show_home()
             self.query_one("#sidebar", Tree).focus()
-        self.call_after_refresh(self.build_index)
+        # Whoosh costs ~100 ms to import: start on the index once the first page is up.
+        self.set_timer(INDEX_DELAY, self._start_index)
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -177,6 +180,11 @@ class ReaderApp(App):
         self.query_one("#sidebar").set_class(width < NARROW, "-narrow")
 
     # ------------------------------------------------------------------ index
+
+    def _start_index(self) -> None:
+        if self.index is None and not self._index_started:
+            self._index_started = True
+            self.build_index()
 
     @work(thread=True, exclusive=True, group="index")
     def build_index(self) -> None:
@@ -329,6 +337,7 @@ class ReaderApp(App):
         view.show(doc, scroll_y=scroll_y)
         self._pending_scroll = None
         self._after_render(doc)
+        self._start_index()
 
     def _after_render(self, doc) -> None:
         if self._pending_find is not None:

@@ -83,13 +83,18 @@ def render(
     width: int,
     on_progress: Callable[[Rendered], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
+    first_screen: int = 60,
 ) -> Rendered:
-    """Render ``sources`` at ``width``; ``on_progress`` sees the document after the first section."""
+    """Render ``sources`` at ``width``.
+
+    ``on_progress`` sees the document once, as soon as it holds ``first_screen`` lines (a
+    screenful), so a long note can be painted before its end is rendered.
+    """
     width = max(10, min(width, MAX_WIDTH))
     console = _console(width)
     options = console.options.update(width=width, height=None)
     doc = Rendered(width)
-    first = True
+    reported = on_progress is None
     for anchor, renderable in sources:
         if cancelled():
             return doc
@@ -97,8 +102,8 @@ def render(
         if doc.lines and lines and any(seg.text.strip() for seg in lines[0]):
             doc.extend([[Segment(" " * width)]], None)
         doc.extend(lines, anchor)
-        if first and on_progress is not None:
+        if not reported and len(doc.lines) >= first_screen:
             on_progress(doc)
-            first = False
+            reported = True
     doc.complete = True
     return doc
