@@ -172,3 +172,13 @@ def test_any_query_string_is_safe(small, q):
     res = ix.search(q)
     assert isinstance(res.hits, list)
     assert res.total >= 0
+
+
+def test_snippet_starts_at_a_word_boundary():
+    from mlnotes.snippets import make_snippet, query_terms
+
+    first = "Antidisestablishmentarianism"  # a first word longer than the cut would be
+    text = f"{first} and twenty-five more letters then the target appears."
+    heading, snippet, spans = make_snippet([["Leakage", text]], query_terms("target"))
+    assert snippet.startswith(first)  # not "…lishmentarianism"
+    assert [snippet[s:e] for s, e in spans] == ["target"]

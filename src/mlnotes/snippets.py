@@ -88,9 +88,12 @@ def make_snippet(sections: list, terms: list[Term]) -> tuple[str, str, list[tupl
         if len(kinds) > best_count:
             start_at, best_count = s, len(kinds)
     lo = max(0, start_at - 50)
-    if lo:
+    if lo:  # start at a word boundary: the space before, or the very start when it is near
         space = flat.rfind(" ", 0, lo + 1)
-        lo = space + 1 if space >= 0 and lo - space < 20 else lo
+        if space < 0:
+            lo = 0 if lo < 20 else lo
+        elif lo - space < 20:
+            lo = space + 1
     hi = min(len(flat), lo + WINDOW)
     if hi < len(flat):
         space = flat.rfind(" ", lo, hi)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import TYPE_CHECKING
 
+from rich.console import Group
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -169,15 +170,16 @@ class SearchScreen(ModalScreen):
         self.dismiss(None)
 
 
-def _hit_text(hit) -> Text:
-    text = Text.assemble((hit.title, "bold"), "  ", (f"{hit.part} › {hit.module}", "dim"))
+def _hit_text(hit) -> Group:
+    """A result as three blocks: title and place, the matching section, the snippet."""
+    lines = [Text.assemble((hit.title, "bold"), "  ", (f"{hit.part} › {hit.module}", "dim"))]
     if hit.heading:
-        text.append("\n§ " + hit.heading, style="italic")
-    snippet = Text("\n" + hit.snippet, style="")
+        lines.append(Text("§ " + hit.heading, style="italic"))
+    snippet = Text(hit.snippet)
     for start, end in hit.spans:
-        snippet.stylize("bold reverse", start + 1, end + 1)
-    text.append_text(snippet)
-    return text
+        snippet.stylize("bold reverse", start, end)
+    lines.append(snippet)
+    return Group(*lines)
 
 
 def contents_screen(anchors) -> ListScreen:
