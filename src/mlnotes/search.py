@@ -219,9 +219,9 @@ class SearchIndex:
         ix = windex.open_dir(str(gen))
         if set(ix.schema.names()) != set(self.schema.names()):
             raise windex.IndexError("schema changed")
-        with ix.searcher() as s:  # touch every segment once: a corrupt one fails here
+        with ix.searcher() as s:  # open every segment once: a corrupt one fails here
             s.doc_count()
-            list(s.reader().all_doc_ids())[:1]
+            next(iter(s.reader().all_doc_ids()), None)
         return ix
 
     def _try_open(self):
@@ -247,7 +247,12 @@ class SearchIndex:
         started = time.perf_counter()
         self.close()
         with _file_lock(self._lock_path):
-            gen, ix = (None, None) if rebuild else self._try_open()
+            if rebuild:
+                gen, ix = None, None
+            elif self._ix is not None and self._gen == self._current_gen():
+                gen, ix = self._gen, self._ix  # already open and still the current one
+            else:
+                gen, ix = self._try_open()
             if ix is None:
                 stats = self._rebuild(progress)
             else:

@@ -237,9 +237,10 @@ class _Parser:
                 raise TexError(f"unexpected brace in {command}")
             out.append(tok)
 
-    def rows(self, end: str | None) -> list[list[Group]]:
-        """Rows of cells split at ``\\\\`` and ``&``, up to ``\\end{end}`` or the end of input."""
-        stops = frozenset(("&", ROW, "\\end", "}", "\\right"))
+    def _split_rows(self, stops: frozenset) -> tuple[list[list[Group]], list[Group], str | None]:
+        """Cells split at ``&`` and rows at ``\\\\``, until any other stop token.
+
+        Returns the finished rows, the row in progress and the token that ended them."""
         rows: list[list[Group]] = []
         row: list[Group] = []
         while True:
@@ -247,19 +248,21 @@ class _Parser:
             tok = self.next()
             if tok == "&":
                 continue
-            if tok == ROW:
-                rows.append(row)
-                row = []
-                if self.peek() == "[":  # \\[2pt]
-                    self.optional()
-                continue
-            if tok is None and end is None:
-                break
-            if tok == "\\end" and end is not None:
-                name = self.raw_argument("\\end")
-                if name != end:
-                    raise TexError(f"\\begin{{{end}}} ended by \\end{{{name}}}")
-                break
+            if tok != ROW:
+                return rows, row, tok
+            rows.append(row)
+            row = []
+            if self.peek() == "[":  # \\[2pt]
+                self.optional()
+
+    def rows(self, end: str | None) -> list[list[Group]]:
+        """Rows of cells split at ``\\\\`` and ``&``, up to ``\\end{end}`` or the end of input."""
+        rows, row, tok = self._split_rows(frozenset(("&", ROW, "\\end", "}", "\\right")))
+        if tok == "\\end" and end is not None:
+            name = self.raw_argument("\\end")
+            if name != end:
+                raise TexError(f"\\begin{{{end}}} ended by \\end{{{name}}}")
+        elif tok is not None or end is not None:
             if tok is None:
                 raise TexError(f"\\begin{{{end}}} without \\end")
             if tok == "\\end":
@@ -515,21 +518,9 @@ class _Parser:
 
     def rows_in_braces(self, command: str) -> list[list[Group]]:
         """Rows inside a braced argument (``\\substack{a \\\\ b}``); the ``{`` is consumed."""
-        rows = []
-        row: list[Group] = []
-        stops = frozenset(("&", ROW, "}"))
-        while True:
-            row.append(self.group_until(stops))
-            tok = self.next()
-            if tok == "&":
-                continue
-            if tok == ROW:
-                rows.append(row)
-                row = []
-                continue
-            if tok != "}":
-                raise TexError(f"unbalanced braces in {command}")
-            break
+        rows, row, tok = self._split_rows(frozenset(("&", ROW, "}")))
+        if tok != "}":
+            raise TexError(f"unbalanced braces in {command}")
         rows.append(row)
         return rows
 
