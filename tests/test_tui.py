@@ -335,3 +335,44 @@ async def test_problems_are_reachable(tmp_path):
         await pilot.press("exclamation_mark")
         assert isinstance(app.screen, ListScreen)
         assert "Problems in this collection (1)" in str(app.screen.query_one(".box-title").render())
+
+
+async def test_raw_tex_toggle(small):
+    lib = load_library(small)
+    app = ReaderApp(lib, start=lib.get("matrices"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        assert "Av = λv" in shown(app)
+        await pilot.press("r")
+        await settle(pilot, app, lambda: "\\lambda" in shown(app))
+        await pilot.press("r")
+        await settle(pilot, app, lambda: "Av = λv" in shown(app))
+
+
+async def test_click_on_a_link_follows_it(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        view = app.query_one(NoteView)
+        spot = view.doc.links[0]
+        assert spot.slug == "second"
+        left = view.styles.padding.left
+        await pilot.click(NoteView, offset=(left + spot.x0 + 1, spot.y - view.scroll_offset.y))
+        await settle(pilot, app, lambda: app.current.slug == "second")
+
+
+async def test_escape_sequences_never_reach_the_screen(tmp_path):
+    root = write_collection(
+        tmp_path / "evil",
+        {"a/m/01-e.md": note("Evil\x1b]0;pwned\x07 Title", "evil", "Clip \x1b]52;c;ZXZpbA==\x07 and \x9b2J done.")},
+    )
+    lib = load_library(root)
+    app = ReaderApp(lib, start=lib.get("evil"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        text = shown(app)
+        assert "Clip" in text and "done" in text
+        for bad in ("\x1b", "\x07", "\x9b"):
+            assert bad not in text
+            assert bad not in str(app._tree_nodes["note:evil"].label)
