@@ -110,7 +110,7 @@ def test_check_clean_and_with_problems(small, tmp_path):
     bad = write_collection(
         tmp_path / "bad",
         {
-            "a/m/01-a.md": note("A", "a", "See [[missing]].\n\nMath $\\frac{1}{$ here."),
+            "a/m/01-a.md": note("A", "a", "See [[missing]].\n\nMath $\\frac{1}{$ here.\n\n| x | norm |\n| - | - |\n| 1 | $|x|$ |"),
             "a/m/02-b.md": "---\ntitle: [oops\n---\nBody.\n",
         },
     )
@@ -119,6 +119,7 @@ def test_check_clean_and_with_problems(small, tmp_path):
     lines = out.stdout.strip().splitlines()
     assert any("01-a.md:6:" in l and "[[missing]]" in l for l in lines), lines
     assert any("01-a.md:8:" in l for l in lines), lines  # the formula that does not parse
+    assert any("01-a.md:12:" in l and "|" in l for l in lines), lines  # a | splitting a table cell
     assert any("02-b.md:" in l and "YAML" in l for l in lines), lines
 
 
