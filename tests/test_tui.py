@@ -376,3 +376,34 @@ async def test_escape_sequences_never_reach_the_screen(tmp_path):
         for bad in ("\x1b", "\x07", "\x9b"):
             assert bad not in text
             assert bad not in str(app._tree_nodes["note:evil"].label)
+
+
+async def test_restart_paints_the_saved_rendering_of_the_last_note(tmp_path):
+    root = long_collection(tmp_path)
+    app = ReaderApp(load_library(root))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.open_note("first")
+        await settle(pilot, app, lambda: app.current is not None)
+        before = list(app.query_one(NoteView).text_lines())
+        await pilot.press("q")
+    again = ReaderApp(load_library(root))
+    rendered = []
+    again.render_worker = lambda *args: rendered.append(args)  # any render would be recorded here
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again, lambda: again.current is not None)
+        assert rendered == []  # shown from the saved rendering, nothing rendered
+        assert again.query_one(NoteView).text_lines() == before
+        view = again.query_one(NoteView)
+        spot = view.doc.links[0]
+        await pilot.click(NoteView, offset=(view.styles.padding.left + spot.x0, spot.y - view.scroll_offset.y))
+        await settle(pilot, again, lambda: again.current.slug == "second")  # its links work too
+        await pilot.press("backspace")
+        await settle(pilot, again, lambda: again.current.slug == "first")
+    # A changed note is rendered afresh, not taken from the saved copy.
+    target = root / "01-p/01-m/01-first.md"
+    target.write_text(target.read_text().replace("zebras", "giraffes"))
+    third = ReaderApp(load_library(root))
+    async with third.run_test(size=SIZE) as pilot:
+        await settle(pilot, third, lambda: third.current is not None)
+        assert "giraffes" in shown(third) and "zebras" not in shown(third)

@@ -85,6 +85,7 @@ class ReaderApp(App):
         self.index = None
         self.index_ready = False
         self._index_started = False
+        self._saved_on_exit = False
         self.index_status = "Preparing the search index…"
         self._cache: OrderedDict = OrderedDict()
         self._preview_timer = None
@@ -163,6 +164,7 @@ class ReaderApp(App):
     def _start(self) -> None:
         target = self.start or (self.lib.get(self.state.last_note) if self.state.last_note else None)
         if target is not None:
+            self._load_saved_document(target)
             self.open_note(target.slug, scroll_y=None if self.start else self.state.scroll.get(target.slug, 0))
             self.query_one(NoteView).focus()
         else:
@@ -586,13 +588,50 @@ class ReaderApp(App):
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self.state.save)
 
-    async def action_quit(self) -> None:
+    # The note on screen at quit is kept rendered on disk, so that the next start, which
+    # reopens it, paints it without importing and running the Markdown machinery first.
+
+    @property
+    def _document_path(self):
+        from mlnotes.paths import cache_dir, collection_key
+
+        return cache_dir() / collection_key(self.lib.root) / "last-note.json"
+
+    def _document_key(self, note: Note, width: int) -> dict:
+        from mlnotes import __version__
+
+        return {"path": str(note.path), "signature": note.signature, "slug": note.slug, "width": width, "version": __version__}
+
+    def _load_saved_document(self, note: Note) -> None:
+        from mlnotes.tui.document import load_document
+
+        width = min(self._width(), MAX_WIDTH)
+        doc = load_document(self._document_path, self._document_key(note, width))
+        if doc is not None:
+            self._cache[(f"note:{note.slug}", width, False)] = doc
+
+    def _save_on_exit(self) -> None:
+        if self._saved_on_exit:
+            return
+        self._saved_on_exit = True
         self._save_position()
         self.state.save()
+        view = self.query_one(NoteView)
+        note = self.current
+        if note is not None and view.doc.complete and not self.raw_math and self.page_key == f"note:{note.slug}":
+            from mlnotes.tui.document import save_document
+
+            save_document(self._document_path, self._document_key(note, view.doc.width), view.doc)
+
+    async def action_quit(self) -> None:
+        self._save_on_exit()
         self.exit()
 
     def on_unmount(self) -> None:
-        self.state.save()
+        try:
+            self._save_on_exit()
+        except Exception:  # widgets may already be gone: keep at least the state
+            self.state.save()
         if self.index is not None:
             self.index.close()
 

@@ -57,3 +57,57 @@ class Rendered:
                         self.links.append(LinkSpot(slug, base + dy, x, x + width))
                 x += width
         self.lines.extend(lines)
+
+
+# --------------------------------------------------------------------------- on disk
+
+DOC_FORMAT = 1
+
+
+def save_document(path, key: dict, doc: Rendered) -> None:
+    """Write ``doc`` as JSON (styles by their definition string), tagged with ``key``."""
+    import json
+
+    from mlnotes.paths import atomic_write
+
+    styles: dict[str, int] = {}
+    lines = []
+    for line in doc.lines:
+        row = []
+        for seg in line:
+            style = "" if seg.style is None else str(seg.style)
+            row.append([seg.text, styles.setdefault(style, len(styles))])
+        lines.append(row)
+    data = {
+        "format": DOC_FORMAT,
+        "key": key,
+        "width": doc.width,
+        "styles": list(styles),
+        "lines": lines,
+        "anchors": [[a.title, a.level, a.y] for a in doc.anchors],
+        "links": [[l.slug, l.y, l.x0, l.x1] for l in doc.links],
+    }
+    try:
+        atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    except OSError:
+        pass  # a cache that cannot be written only costs the next start some speed
+
+
+def load_document(path, key: dict) -> Rendered | None:
+    """The document saved under ``key``, or None (missing, stale, corrupt or other format)."""
+    import json
+
+    from rich.style import Style
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != DOC_FORMAT or data.get("key") != key:
+            return None
+        styles = [Style.parse(s) if s and s != "none" else None for s in data["styles"]]
+        doc = Rendered(int(data["width"]), complete=True)
+        doc.lines = [[Segment(text, styles[k]) for text, k in line] for line in data["lines"]]
+        doc.anchors = [Anchor(str(t), int(lvl), int(y)) for t, lvl, y in data["anchors"]]
+        doc.links = [LinkSpot(str(s), int(y), int(x0), int(x1)) for s, y, x0, x1 in data["links"]]
+        return doc
+    except (OSError, ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None

@@ -233,9 +233,18 @@ class NoteView(ScrollView, can_focus=True):
         if slug:
             self.post_message(self.LinkChosen(slug))
 
+    def link_at(self, x: int, y: int) -> str | None:
+        """The link drawn at document cell (x, y), if any."""
+        for spot in self.doc.links:
+            if spot.y == y and spot.x0 <= x < spot.x1:
+                return spot.slug
+        return None
+
     def on_click(self, event: events.Click) -> None:
-        meta = event.style.meta if event.style else {}
-        slug = meta.get("wikilink") if meta else None
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        slug = self.link_at(offset.x + self.scroll_offset.x, offset.y + self.scroll_offset.y)
         if slug:
             event.stop()
             self.post_message(self.LinkChosen(slug))
