@@ -292,7 +292,6 @@ def worker_tui_headless(notes: Path) -> dict:
             for word in ["gradient", "eigen", "lakehouse", "variance", "matrix", "stream", "leakage", "boosting"]:
                 screen.query_one("Input").value = ""
                 await pilot.pause(0.15)
-                t = time.perf_counter()
                 await pilot.press(*list(word))
                 typed = time.perf_counter()
                 while screen.last_query != word:
@@ -362,13 +361,12 @@ def time_until_text(cmd: list[str], text: str, env: dict, timeout: float = 20.0,
                 except OSError:
                     pass
     finally:
-        if pid == 0:
-            return found if found is not None else float("nan")
-        try:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        except OSError:
-            pass
+        if pid:  # still running (the child exited by itself when pid is 0)
+            try:
+                os.kill(pid, 9)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
     return found if found is not None else float("nan")
 
 

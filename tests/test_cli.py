@@ -2,14 +2,12 @@
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
-from tests.conftest import NOTES, note, write_collection
+from tests.conftest import note, write_collection
 
 SCRIPT = Path(sys.executable).with_name("mlnotes")
 ENTRY = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "mlnotes"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
 
 from mlnotes.library import load_library
 from mlnotes.state import ReadingState

@@ -175,10 +175,7 @@ def note_renderables(lib, note, raw_math: bool = False):
 
     from mlnotes.markdown import NoteMarkdown
 
-    meta = f"{note.part_title} › {note.module_title} · {note.reading_minutes} min read"
-    if note.level:
-        meta += f" · {note.level}"
-    header = Text.assemble((note.title, "bold"), "\n", (meta, "dim"))
+    header = Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"))
     resolve = lambda slug: (lib.get(slug).title if lib.get(slug) else None)  # noqa: E731
     return header, NoteMarkdown(lib.body(note), raw_math=raw_math, resolve_link=resolve)
 

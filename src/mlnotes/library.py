@@ -88,6 +88,12 @@ class Note:
         return max(1, math.ceil(self.words / WORDS_PER_MINUTE))
 
     @property
+    def byline(self) -> str:
+        """Where the note sits and how long it takes: shown under its title."""
+        line = f"{self.part_title} › {self.module_title} · {self.reading_minutes} min read"
+        return f"{line} · {self.level}" if self.level else line
+
+    @property
     def signature(self) -> str:
         return f"{self.mtime_ns}:{self.size}"
 

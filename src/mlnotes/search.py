@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Callable
 
 from whoosh import index as windex
-from whoosh import qparser, query, scoring
+from whoosh import qparser, query
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import re
-import threading
 from collections import OrderedDict
 from functools import partial
 
@@ -93,7 +92,6 @@ class ReaderApp(App):
         self._tree_nodes: dict[str, object] = {}
         self._pending_find: tuple[re.Pattern[str], str] | None = None
         self._pending_scroll: float | None = None
-        self._render_lock = threading.Lock()
         self._keymap, self._keymap_error = load_keymap()
         if os.environ.get("NO_COLOR"):
             self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme

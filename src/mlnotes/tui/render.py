@@ -55,10 +55,7 @@ def note_sources(lib: Library, note: Note, raw_math: bool) -> Iterator[tuple[Anc
         target = lib.get(slug)
         return target.title if target else None
 
-    meta = f"{note.part_title} › {note.module_title} · {note.reading_minutes} min read"
-    if note.level:
-        meta += f" · {note.level}"
-    yield None, Text.assemble((note.title, "bold"), "\n", (meta, "dim"), "\n")
+    yield None, Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"), "\n")
     for heading, level, chunk in split_sections(lib.body(note)):
         anchor = Anchor(heading, level, 0) if heading else None
         yield anchor, NoteMarkdown(chunk, raw_math=raw_math, resolve_link=resolve)
