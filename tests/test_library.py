@@ -121,6 +121,24 @@ def test_control_characters_are_made_visible(tmp_path):
     assert "␛" in body
 
 
+def test_metadata_cache_keeps_index_pages_and_notices_their_edits(small, tmp_path):
+    cache = MetaCache(tmp_path / "meta.json")
+    load_library(small, cache=cache)
+    assert "01-maths/_index.md" in cache.load()
+    page = small / "01-maths/_index.md"
+    page.write_text("---\ntitle: Mathematics Renamed\nsummary: New words.\n---\nThe maths part.\n", encoding="utf-8")
+    lib = load_library(small, cache=cache)
+    assert lib.parts[0].title == "Mathematics Renamed" and lib.parts[0].summary == "New words."
+    assert lib.get("vectors").part_title == "Mathematics Renamed"
+    # A page's problem is reported again when it comes from the cache.
+    page.write_text("---\ntitle: [unclosed\n---\nBody.\n", encoding="utf-8")
+    first = [p for p in load_library(small, cache=cache).problems if p.path == page]
+    again = [p for p in load_library(small, cache=cache).problems if p.path == page]
+    assert first and again == first
+    page.unlink()
+    assert "01-maths/_index.md" not in (load_library(small, cache=cache), cache.load())[1]
+
+
 def test_metadata_cache_reuses_unchanged_files(small, tmp_path):
     cache = MetaCache(tmp_path / "meta.json")
     first = load_library(small, cache=cache)

@@ -377,22 +377,26 @@ class Library:
         return sum(len(p.modules) for p in self.parts)
 
 
-def _index_meta(path: Path, problems: list[Problem]) -> tuple[str, str]:
-    """Title and summary of an ``_index.md``."""
-    try:
-        text, bad = decode(path.read_bytes())
-    except OSError as exc:
-        problems.append(Problem(path, 0, f"cannot be read: {exc.strerror or exc}"))
-        return "", ""
+def _index_record(path: Path, st) -> dict:
+    """Title, summary and problems of an ``_index.md``, as plain cacheable data."""
+    problems: list[tuple[int, str]] = []
+    text, bad = decode(path.read_bytes())
     if bad:
-        problems.append(Problem(path, *bad))
+        problems.append(bad)
     parsed = parse_text(text)
-    problems.extend(Problem(path, line, msg) for line, msg in parsed.problems)
+    problems.extend(parsed.problems)
     title = _as_text(parsed.meta.get("title"))
     if not title:
         _, _, h1 = scan_body(parsed.body, parsed.body_line)
         title = h1 or ""
-    return title, _as_text(parsed.meta.get("summary"))
+    return {
+        "page": True,
+        "title": title,
+        "summary": _as_text(parsed.meta.get("summary")),
+        "mtime_ns": st.st_mtime_ns,
+        "size": st.st_size,
+        "problems": problems,
+    }
 
 
 def _note_record(path: Path, st) -> tuple[dict, list[tuple[int, str]]]:
@@ -447,10 +451,25 @@ def load_library(root: Path | str, cache=None) -> Library:
     records = cache.load() if cache is not None else {}
     fresh: dict[str, dict] = {}
 
+    def index_meta(path: Path) -> tuple[str, str]:
+        """Title and summary of an ``_index.md``, from the cache when the file is unchanged."""
+        key = str(path.relative_to(root))
+        try:
+            st = path.stat()
+            record = records.get(key)
+            if record is None or not record.get("page") or record["mtime_ns"] != st.st_mtime_ns or record["size"] != st.st_size:
+                record = _index_record(path, st)
+        except OSError as exc:
+            lib.problems.append(Problem(path, 0, f"cannot be read: {exc.strerror or exc}"))
+            return "", ""
+        fresh[key] = record
+        lib.problems.extend(Problem(path, line, message) for line, message in record["problems"])
+        return record["title"], record["summary"]
+
     root_index = root / INDEX_NAME
     if root_index.is_file():
         lib.index_path = root_index
-        title, lib.summary = _index_meta(root_index, lib.problems)
+        title, lib.summary = index_meta(root_index)
         lib.title = title or lib.title
 
     parts: dict[str, Part] = {}
@@ -462,7 +481,7 @@ def load_library(root: Path | str, cache=None) -> Library:
             part = Part(key, title_from_name(folder.name), folder, ordering(folder.name))
             if folder != root and (folder / INDEX_NAME).is_file():
                 part.index_path = folder / INDEX_NAME
-                title, part.summary = _index_meta(part.index_path, lib.problems)
+                title, part.summary = index_meta(part.index_path)
                 part.title = title or part.title
             elif folder == root:
                 part.title = lib.title
@@ -475,7 +494,7 @@ def load_library(root: Path | str, cache=None) -> Library:
             module = Module(key, title_from_name(folder.name), folder, ordering(folder.name), part.key)
             if folder != part.path and (folder / INDEX_NAME).is_file():
                 module.index_path = folder / INDEX_NAME
-                title, module.summary = _index_meta(module.index_path, lib.problems)
+                title, module.summary = index_meta(module.index_path)
                 module.title = title or module.title
             elif folder == part.path:
                 module.title = part.title
@@ -536,9 +555,6 @@ def load_library(root: Path | str, cache=None) -> Library:
         )
         module.notes.append(note)
 
-    if cache is not None and fresh != records:
-        cache.save(fresh)
-
     # Folders with an _index.md but no notes yet still belong to the tree.
     for index in sorted(root.glob("*/" + INDEX_NAME)) + sorted(root.glob("*/*/" + INDEX_NAME)):
         rel = index.parent.relative_to(root)
@@ -547,6 +563,9 @@ def load_library(root: Path | str, cache=None) -> Library:
         part = ensure_part(rel.parts[0], root / rel.parts[0])
         if len(rel.parts) == 2:
             ensure_module(str(rel), index.parent, part)
+
+    if cache is not None and fresh != records:
+        cache.save(fresh)
 
     lib.parts = sorted(parts.values(), key=lambda p: p.order)
     for part in lib.parts:
