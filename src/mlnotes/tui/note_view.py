@@ -59,7 +59,8 @@ class NoteView(ScrollView, can_focus=True):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self.doc = Rendered(0, complete=True)
-        self._strips: list[Strip] = []
+        self._lines: list[list[Segment]] = []
+        self._strips: dict[int, Strip] = {}  # made on first paint of a line: a Strip is not cheap
         self._texts: list[str] = []
         self.matches: list[Match] = []
         self.current = -1
@@ -71,10 +72,11 @@ class NoteView(ScrollView, can_focus=True):
     def show(self, doc: Rendered, scroll_y: float | None = 0) -> None:
         """Display ``doc``; ``scroll_y=None`` keeps the current position."""
         self.doc = doc
-        self._strips = [Strip(line) for line in doc.lines]
+        self._lines = doc.lines
+        self._strips = {}
         self._texts = []
         self.link_index = -1
-        self.virtual_size = Size(doc.width, len(self._strips))
+        self.virtual_size = Size(doc.width, len(self._lines))
         if self.pattern is not None:
             self._find(self.pattern, keep_position=True)
         if scroll_y is not None:
@@ -82,21 +84,23 @@ class NoteView(ScrollView, can_focus=True):
         self.refresh()
 
     def text_lines(self) -> list[str]:
-        if len(self._texts) != len(self._strips):
-            self._texts = [strip.text for strip in self._strips]
+        if len(self._texts) != len(self._lines):
+            self._texts = ["".join(seg.text for seg in line) for line in self._lines]
         return self._texts
 
     @property
     def content_height(self) -> int:
-        return len(self._strips)
+        return len(self._lines)
 
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = y + scroll_y
         width = self.scrollable_content_region.width
-        if index >= len(self._strips):
+        if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        strip = self._strips[index]
+        strip = self._strips.get(index)
+        if strip is None:
+            strip = self._strips[index] = Strip(self._lines[index])
         cuts: list[tuple[int, int, Style]] = []
         for k, m in enumerate(self.matches):
             if m.y == index:
@@ -252,7 +256,7 @@ class NoteView(ScrollView, can_focus=True):
     def scroll_to_line(self, y: int) -> None:
         # Right after show() the new virtual size is not laid out yet and a scroll would be
         # clamped to the old one: scroll now as far as possible, and again after the refresh.
-        self.scroll_y = self.scroll_target_y = max(0, min(y, len(self._strips) - 1))
+        self.scroll_y = self.scroll_target_y = max(0, min(y, len(self._lines) - 1))
         self.call_after_refresh(self.scroll_to, y=y, animate=False, immediate=True)
 
 
