@@ -399,6 +399,13 @@ async def test_restart_paints_the_saved_rendering_of_the_last_note(tmp_path):
         await settle(pilot, again, lambda: again.current.slug == "second")  # its links work too
         await pilot.press("backspace")
         await settle(pilot, again, lambda: again.current.slug == "first")
+    # The saved rendering is on screen before the layout has run: with nothing started after
+    # the first refresh, the note is there all the same.
+    early = ReaderApp(load_library(root))
+    early._start = lambda: None
+    async with early.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert early.query_one(NoteView).text_lines() == before
     # A changed note is rendered afresh, not taken from the saved copy.
     target = root / "01-p/01-m/01-first.md"
     target.write_text(target.read_text().replace("zebras", "giraffes"))

@@ -157,12 +157,17 @@ class ReaderApp(App):
         if self._keymap_error:
             self.notify(self._keymap_error, severity="warning", timeout=8)
         self._apply_width(self.size.width)
+        target = self._start_target()
+        if target is not None:
+            self._show_saved_document(target)  # so the first paint already has the note
         self.call_after_refresh(self._start)  # once the layout has given the pane its width
 
+    def _start_target(self) -> Note | None:
+        return self.start or (self.lib.get(self.state.last_note) if self.state.last_note else None)
+
     def _start(self) -> None:
-        target = self.start or (self.lib.get(self.state.last_note) if self.state.last_note else None)
+        target = self._start_target()
         if target is not None:
-            self._load_saved_document(target)
             self.open_note(target.slug, scroll_y=None if self.start else self.state.scroll.get(target.slug, 0))
             self.query_one(NoteView).focus()
         else:
@@ -595,18 +600,28 @@ class ReaderApp(App):
 
         return cache_dir() / collection_key(self.lib.root) / "last-note.json"
 
-    def _document_key(self, note: Note, width: int) -> dict:
+    def _document_key(self, note: Note, screen_width: int, sidebar: bool) -> dict:
+        """What a saved rendering depends on. The pane's width follows from the terminal's
+        width and whether the sidebar shows, both known before the first layout."""
         from mlnotes import __version__
 
-        return {"path": str(note.path), "signature": note.signature, "slug": note.slug, "width": width, "version": __version__}
+        return {"path": str(note.path), "signature": note.signature, "slug": note.slug, "screen": screen_width, "sidebar": sidebar, "version": __version__}
 
-    def _load_saved_document(self, note: Note) -> None:
+    def _sidebar_shown(self) -> bool:
+        sidebar = self.query_one("#sidebar")
+        return not (sidebar.has_class("-hidden") or sidebar.has_class("-narrow"))
+
+    def _show_saved_document(self, note: Note) -> None:
+        """Show the rendering saved when the reader last quit on ``note``, if it still fits:
+        this runs before the first layout, so a restart paints the note with the window."""
         from mlnotes.tui.document import load_document
 
-        width = min(self._width(), MAX_WIDTH)
-        doc = load_document(self._document_path, self._document_key(note, width))
-        if doc is not None:
-            self._cache[(f"note:{note.slug}", width, False)] = doc
+        doc = load_document(self._document_path, self._document_key(note, self.size.width, self._sidebar_shown()))
+        if doc is None:
+            return
+        # The note becomes current in _start, once the layout has confirmed the width.
+        self._cache[(f"note:{note.slug}", doc.width, False)] = doc
+        self.query_one(NoteView).show(doc, scroll_y=self.state.scroll.get(note.slug, 0))
 
     def _save_on_exit(self) -> None:
         if self._saved_on_exit:
@@ -619,7 +634,7 @@ class ReaderApp(App):
         if note is not None and view.doc.complete and not self.raw_math and self.page_key == f"note:{note.slug}":
             from mlnotes.tui.document import save_document
 
-            save_document(self._document_path, self._document_key(note, view.doc.width), view.doc)
+            save_document(self._document_path, self._document_key(note, self.size.width, self._sidebar_shown()), view.doc)
 
     async def action_quit(self) -> None:
         self._save_on_exit()
