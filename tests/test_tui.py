@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 
 
 from mlnotes.library import load_library
@@ -281,6 +282,33 @@ async def test_read_mark_when_scrolled_to_end_and_unread(tmp_path):
         assert "✓" in str(app._tree_nodes["note:first"].label)
         await pilot.press("u")
         assert "first" not in app.state.read
+
+
+async def test_resize_rewraps_the_page_and_keeps_the_place(tmp_path):
+    root = long_collection(tmp_path)
+    app = ReaderApp(load_library(root))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        view = app.query_one(NoteView)
+        wide = view.doc.width
+        await pilot.resize_terminal(80, 30)
+        await settle(pilot, app, lambda: view.doc.width != wide)
+        assert view.doc.width == view.scrollable_content_region.width < wide
+        app.open_note("first")
+        await settle(pilot, app, lambda: app.current is not None)
+        view.focus()
+        await pilot.press("space", "space")
+        await pilot.pause()
+        top = view.scroll_offset.y
+        assert top > 0
+        seen = re.search(r"Paragraph \d+ ", " ".join(view.text_lines()[top : top + 10])).group()
+        narrow = view.doc.width
+        await pilot.resize_terminal(*SIZE)
+        await settle(pilot, app, lambda: view.doc.width != narrow)
+        assert view.doc.width == view.scrollable_content_region.width > narrow
+        # The same stretch of the note is still in view after the lines were rewrapped.
+        top = view.scroll_offset.y
+        assert seen in " ".join(view.text_lines()[top : top + 4])
 
 
 async def test_tiny_terminal_does_not_crash(small):

@@ -49,6 +49,11 @@ def _rendering():
     return render
 
 
+def _letters(text: str) -> int:
+    """Letters and digits in ``text``: what rewrapping a page keeps, unlike lines and rules."""
+    return sum(ch.isalnum() for ch in text)
+
+
 class NoteCommands(Provider):
     """Command palette: notes by title (fuzzy)."""
 
@@ -89,10 +94,12 @@ class ReaderApp(App):
         self._cache: OrderedDict = OrderedDict()
         self._preview_timer = None
         self._save_timer = None
+        self._rerender_timer = None  # not _resize_timer: App uses that name for its own
         self._tree_nodes: dict[str, object] = {}
         self._pending_find: tuple[re.Pattern[str], str] | None = None
         self._pending_scroll: float | None = None
-        self._keymap, self._keymap_error = load_keymap()
+        self._keep_place = 0  # letters and digits above the reader's place, for scroll_y=None
+        self._user_keymap, self._keymap_error = load_keymap()
         if os.environ.get("NO_COLOR"):
             self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
 
@@ -152,8 +159,8 @@ class ReaderApp(App):
         self.query_one("#findbar").display = False
         if self.state.notice:
             self.notify(self.state.notice, severity="warning", timeout=8)
-        if self._keymap:
-            self.set_keymap(self._keymap)
+        if self._user_keymap:
+            self.set_keymap(self._user_keymap)
         if self._keymap_error:
             self.notify(self._keymap_error, severity="warning", timeout=8)
         self._apply_width(self.size.width)
@@ -297,18 +304,32 @@ class ReaderApp(App):
         return max(20, view.scrollable_content_region.width or view.size.width or 80)
 
     def _show_sources(self, key: str, sources, scroll_y: float | None) -> None:
+        """Show a page at line ``scroll_y``; None keeps the reader's place, counted in letters
+        and digits from the top, since the lines change when the page is rewrapped."""
         width = min(self._width(), MAX_WIDTH)
         cache_key = (key, width, self.raw_math)
         view = self.query_one(NoteView)
+        if scroll_y is None:
+            self._keep_place = sum(_letters(line) for line in view.text_lines()[: view.scroll_offset.y])
         view.clear_find()
         self._pending_scroll = scroll_y
         cached = self._cache.get(cache_key)
         if cached is not None:
             self._cache.move_to_end(cache_key)
-            view.show(cached, scroll_y=scroll_y)
+            view.show(cached, scroll_y=self._landing(cached, scroll_y))
             self._after_render(cached)
             return
         self.render_worker(cache_key, sources, width, scroll_y)
+
+    def _landing(self, doc: Rendered, scroll_y: float | None) -> float:
+        if scroll_y is not None:
+            return scroll_y
+        seen = 0
+        for y, line in enumerate(doc.lines):
+            if seen >= self._keep_place:
+                return y
+            seen += sum(_letters(seg.text) for seg in line)
+        return len(doc.lines)
 
     @work(thread=True, exclusive=True, group="render")
     def render_worker(self, cache_key, sources, width: int, scroll_y: float | None) -> None:
@@ -318,16 +339,19 @@ class ReaderApp(App):
         def first(doc) -> None:
             snapshot = Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False)
             if not worker.is_cancelled:
-                self.call_from_thread(self._show_partial, cache_key, snapshot)
+                self.call_from_thread(self._show_partial, cache_key, snapshot, scroll_y)
 
         doc = _rendering().render(sources, width, on_progress=first, cancelled=lambda: worker.is_cancelled)
         if worker.is_cancelled or not doc.complete:
             return
         self.call_from_thread(self._rendered, cache_key, doc, scroll_y)
 
-    def _show_partial(self, cache_key, doc) -> None:
-        if self._current_key(cache_key):
-            self.query_one(NoteView).show(doc, scroll_y=0)
+    def _show_partial(self, cache_key, doc, scroll_y: float | None) -> None:
+        """Show the first screenful while the rest renders, when that is where the reader
+        lands; otherwise the page on screen stays until the whole new one is ready."""
+        view = self.query_one(NoteView)
+        if self._current_key(cache_key) and scroll_y is not None and scroll_y + view.size.height <= len(doc.lines):
+            view.show(doc, scroll_y=scroll_y)
 
     def _current_key(self, cache_key) -> bool:
         return cache_key[0] == self.page_key and cache_key[2] == self.raw_math
@@ -339,7 +363,7 @@ class ReaderApp(App):
         if not self._current_key(cache_key):
             return
         view = self.query_one(NoteView)
-        view.show(doc, scroll_y=scroll_y)
+        view.show(doc, scroll_y=self._landing(doc, scroll_y))
         self._pending_scroll = None
         self._after_render(doc)
         self._start_index()
@@ -356,14 +380,13 @@ class ReaderApp(App):
             self.query_one("#find-status", Static).update("")
 
     def _rerender_soon(self) -> None:
-        if getattr(self, "_resize_timer", None) is not None:
-            self._resize_timer.stop()
-        self._resize_timer = self.set_timer(0.12, self._rerender)
+        if self._rerender_timer is not None:
+            self._rerender_timer.stop()
+        self._rerender_timer = self.set_timer(0.12, self._rerender)
 
     def _rerender(self) -> None:
         view = self.query_one(NoteView)
         pending = self._pending_scroll
-        ratio = view.scroll_offset.y / max(1, view.content_height)
         key = self.page_key
         if key is None:
             return
@@ -374,11 +397,8 @@ class ReaderApp(App):
             self._show_sources(key, self._home_sources, scroll_y=0)
         elif key.startswith("note:") and self.current is not None:
             note = self.current
-            if pending is not None:  # the first render has not landed yet: keep its target
-                self._show_sources(key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=pending)
-            else:
-                self._show_sources(key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=None)
-                self.call_after_refresh(lambda: view.scroll_to(y=int(ratio * max(1, view.content_height)), animate=False))
+            # Before the first render has landed, keep its target; after, the reader's place.
+            self._show_sources(key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=pending)
         elif key.startswith("part:"):
             part = self.lib.part(key[5:])
             if part:
