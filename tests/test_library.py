@@ -44,6 +44,12 @@ def test_find_and_suggest(small):
     assert lib.find("decision trees").slug == "trees"
     assert lib.find("trees").slug == "trees"
     assert lib.find("nothing") is None
+    # The start of exactly one slug or title is enough; two candidates or two letters are not.
+    assert lib.find("vec").slug == "vectors"
+    assert lib.find("Decision").slug == "trees"
+    lib.notes[1].title = "Vectorised Matrices"  # now "vec" starts two titles
+    assert lib.find("vec") is None
+    assert lib.find("gr") is None and lib.find("gra").slug == "gradients"
     assert lib.suggest("matrics")[0].slug == "matrices"
     assert lib.neighbour(lib.get("vectors"), 1).slug == "matrices"
     assert lib.neighbour(lib.get("vectors"), -1) is None

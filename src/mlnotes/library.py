@@ -302,7 +302,8 @@ class Library:
         return next((p for p in self.parts if p.key == key), None)
 
     def find(self, query: str) -> Note | None:
-        """A note by slug, title or file name, ignoring case; None when nothing matches."""
+        """A note by slug, title or file name, ignoring case, or by the start of exactly one
+        note's slug or title; None when nothing (or more than one note) matches."""
         q = query.strip()
         if not q:
             return None
@@ -312,6 +313,10 @@ class Library:
         for note in self.notes:
             if low in (note.slug.lower(), note.title.lower(), note.path.stem.lower(), note.path.name.lower()):
                 return note
+        if len(low) >= 3:  # the start of one note's slug or title ("svd", "vector sp")
+            starts = [n for n in self.notes if n.slug.lower().startswith(low) or n.title.lower().startswith(low)]
+            if len(starts) == 1:
+                return starts[0]
         return None
 
     def suggest(self, query: str, limit: int = 3) -> list[Note]:
