@@ -42,6 +42,28 @@ def test_inline_math_flows_with_the_sentence() -> None:
     assert lines(text) == ["The sigmoid σ(z) = 1/(1 + e⁻ᶻ) squashes."]
 
 
+def test_a_formula_is_never_split_across_lines() -> None:
+    source = (
+        "Penrose showed that $X = A^+$ is the unique matrix satisfying $AXA = A$, $XAX = X$, "
+        "$(AX)^T = AX$ and $(XA)^T = XA$; so *also in a list*:\n\n"
+        "- the projector $P = A(A^T A)^{-1} A^T$ is symmetric and $P^2 = P$ holds.\n"
+    )
+    formulas = ["X = A⁺", "AXA = A", "XAX = X", "(AX)ᵀ = AX", "(XA)ᵀ = XA", "P = A(AᵀA)⁻¹Aᵀ", "P² = P"]
+    for width in range(24, 90):
+        shown = lines(render(source, width))
+        for formula in formulas:
+            assert any(formula in line for line in shown), (width, formula, shown)
+        # Nothing lost or added: the words are those of the paragraph, in order.
+        assert " ".join(" ".join(shown).split()) == " ".join(" ".join(lines(render(source, 200))).split())
+
+
+def test_a_formula_wider_than_the_line_breaks_at_its_spaces() -> None:
+    shown = lines(render(r"Sum: $a_1 + a_2 + a_3 + a_4 + a_5 + a_6 + a_7 + a_8 + a_9$ end.", 20))
+    assert all(len(line) <= 20 for line in shown)
+    assert not any(line.startswith("+") and line[1:2] != " " for line in shown)
+    assert "a₉ end." in " ".join(shown)
+
+
 def test_underscores_in_math_are_not_emphasis() -> None:
     text = render(r"Sum $\sum_{j=1}^K e^{z_j}$ over $a_i$ and $b_j$ here.")
     assert lines(text) == ["Sum ∑ⱼ₌₁ᴷ e^(zⱼ) over aᵢ and bⱼ here."]

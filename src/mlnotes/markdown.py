@@ -229,8 +229,42 @@ class _TakesPieces:
             super().on_text(context, text)  # type: ignore[misc]
 
 
+_HELD = "\ue000"  # stands in for a space inside a formula while a paragraph is wrapped
+
+
 class _Paragraph(_TakesPieces, Paragraph):
-    pass
+    """A paragraph wrapped at spaces between words only: a formula such as ``AXA = A`` is
+    never split across lines, unless it is wider than a line."""
+
+    def on_enter(self, context: MarkdownContext) -> None:
+        super().on_enter(context)
+        self.formulas: list[tuple[int, int]] = []  # (start, end) of each formula in the text
+
+    def on_text(self, context: MarkdownContext, text: TextType) -> None:
+        start = len(self.text)
+        super().on_text(context, text)
+        if isinstance(text, _Piece) and text.style_name == "mlnotes.math":
+            self.formulas.append((start, len(self.text)))
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        self.text.justify = self.justify
+        plain = self.text.plain
+        if not self.formulas or _HELD in plain:
+            yield self.text
+            return
+        chars = list(plain)
+        for start, end in self.formulas:
+            if cell_len(plain[start:end]) > options.max_width:
+                continue  # wider than the line: it has to break, and at its spaces is best
+            for i in range(start, end):
+                if chars[i] == " ":
+                    chars[i] = _HELD
+        held = self.text.copy()
+        held.plain = "".join(chars)
+        lines = held.wrap(console, options.max_width, justify=self.justify)
+        for line in lines:
+            line.plain = line.plain.replace(_HELD, " ")
+        yield lines
 
 
 class _Heading(_TakesPieces, Heading):
