@@ -578,6 +578,35 @@ def test_display_root_over_a_sum() -> None:
     ]
 
 
+def test_display_underbrace_labels_its_part() -> None:
+    lines = to_display(r"e = \underbrace{(a - b)^2}_{\text{bias}^2} + \underbrace{v}_{\text{var}}")
+    assert lines == [
+        "e = (a − b)² +  v ",
+        "    ╰──┬───╯   ╰┬╯",
+        "     bias²     var",
+    ]
+
+
+def test_display_overbrace_puts_the_label_above() -> None:
+    assert to_display(r"\overbrace{x_1 + \dots + x_n}^{n} = S") == [
+        "     n         ",
+        "╭────┴────╮    ",
+        "x₁ + … + xₙ = S",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("tex", "expected"),
+    [
+        (r"\underbrace{(a - b)^2}_{\text{bias}^2} + c", "(a − b)² [bias²] + c"),
+        (r"\overbrace{x + y}^{z}", "x + y [z]"),
+        (r"\underbrace{x + y}", "x + y"),
+    ],
+)
+def test_inline_brace_keeps_its_label_in_brackets(tex: str, expected: str) -> None:
+    assert to_inline(tex) == expected
+
+
 def test_display_returns_a_fresh_list() -> None:
     lines = to_display(r"\frac{a}{b}")
     lines.append("changed")
@@ -665,6 +694,7 @@ TEX_PIECES = [
     r"\begin{array}{lc}", r"\end{array}", r"\xrightarrow", r"\overset", r"\underset",
     r"\substack", r"\not", r"\limits", r"\,", r"\quad", r"\|", r"\{", r"\}", r"\alpha",
     r"\to", r"\in", r"\cdot", r"\foo", r"\phantom", r"\pmod", r"\color", r"\label",
+    r"\underbrace", r"\overbrace",
 ]
 tex_strings = st.one_of(
     st.lists(st.sampled_from(TEX_PIECES), max_size=24).map("".join),

@@ -15,6 +15,7 @@ from mlnotes.texmath import symbols as S
 from mlnotes.texmath.nodes import (
     Accent,
     Binom,
+    Brace,
     Delim,
     Env,
     Fenced,
@@ -203,6 +204,8 @@ def _box(node: Node, script: bool) -> Box:
         over = _hlist(node.over.items, True) if node.over is not None else None
         under = _hlist(node.under.items, True) if node.under is not None else None
         return _limits(base, over, under)
+    if isinstance(node, Brace):
+        return _brace(node, script)
     if isinstance(node, Phantom):
         body = _hlist(node.body.items, script)
         return _blank(body.width, body.height, body.base)
@@ -231,7 +234,7 @@ def _scripts(node: Scripts, script: bool, base: Box | None = None) -> Box:
         base = _box(node.base, script) if node.base is not None else _text("")
     if isinstance(node.base, Frac) and base.height > 1:
         base = _fence("(", base, ")")
-    limits = isinstance(node.base, Op) and node.base.limits
+    limits = (isinstance(node.base, Op) and node.base.limits) or isinstance(node.base, Brace)
     if not limits and base.height == 1:
         sub = I.mapped(I.script_text(node.sub), S.SUBSCRIPTS) if node.sub else ""
         sup = I.mapped(I.script_text(node.sup), S.SUPERSCRIPTS) if node.sup else ""
@@ -262,6 +265,16 @@ def _scripts(node: Scripts, script: bool, base: Box | None = None) -> Box:
             right = sub_box.lines[row - sub_top]
         lines.append(left + right.ljust(side))
     return Box(lines, -top)
+
+
+def _brace(node: Brace, script: bool) -> Box:
+    """The body with a horizontal brace under (or over) it, pointing at the label."""
+    body = _hlist(node.body.items, script)
+    cells = max(3, body.width)
+    left, right = (cells - 3) // 2, cells - 3 - (cells - 3) // 2
+    if node.under:
+        return vstack([body, _text("╰" + "─" * left + "┬" + "─" * right + "╯")], 0)
+    return vstack([_text("╭" + "─" * left + "┴" + "─" * right + "╮"), body], 1)
 
 
 def _root(node: Sqrt, script: bool) -> Box:

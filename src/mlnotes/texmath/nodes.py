@@ -126,6 +126,14 @@ class Stack:
 
 
 @dataclass(slots=True)
+class Brace:
+    """``\\underbrace{body}`` or ``\\overbrace{body}``; its label is the script that follows."""
+
+    body: Group
+    under: bool = True
+
+
+@dataclass(slots=True)
 class Phantom:
     body: Group
 
@@ -140,7 +148,7 @@ class Unknown:
 
 Node = Union[
     Sym, Space, Group, Scripts, Frac, Binom, Sqrt, Accent, Op, Fenced, Delim, Env,
-    XArrow, Stack, Phantom, Unknown,
+    XArrow, Stack, Brace, Phantom, Unknown,
 ]
 
 

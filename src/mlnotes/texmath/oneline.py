@@ -13,6 +13,7 @@ from mlnotes.texmath import symbols as S
 from mlnotes.texmath.nodes import (
     Accent,
     Binom,
+    Brace,
     Delim,
     Env,
     Fenced,
@@ -236,6 +237,10 @@ def _node(node: Node, script: bool) -> tuple[str, bool]:
         return node.text, False
     if isinstance(node, Group):
         return _list(node.items, script), False
+    if isinstance(node, Scripts) and isinstance(node.base, Brace):
+        # A brace cannot be drawn in one line: the label follows its part, in brackets.
+        labels = "".join(f" [{_list(g.items, True)}]" for g in (node.sub, node.sup) if g is not None)
+        return _list(node.base.body.items, script) + labels, False
     if isinstance(node, Scripts):
         if node.base is None:
             base = ""
@@ -265,6 +270,8 @@ def _node(node: Node, script: bool) -> tuple[str, bool]:
     if isinstance(node, Stack):
         base = _list(node.base.items, script)
         return _scripted(base, node.under, node.over)
+    if isinstance(node, Brace):
+        return _list(node.body.items, script), False
     if isinstance(node, Phantom):
         return " " * _graphemes(_list(node.body.items, script)), False
     if isinstance(node, Unknown):

@@ -13,6 +13,7 @@ from mlnotes.texmath import symbols as S
 from mlnotes.texmath.nodes import (
     Accent,
     Binom,
+    Brace,
     Delim,
     Env,
     Fenced,
@@ -398,6 +399,8 @@ class _Parser:
         if name in ("overset", "stackrel"):
             over = self.argument("\\" + name)
             return Stack(self.argument("\\" + name), over=over)
+        if name in ("underbrace", "overbrace"):
+            return Brace(self.argument("\\" + name), under=name == "underbrace")
         if name == "underset":
             under = self.argument("\\underset")
             return Stack(self.argument("\\underset"), under=under)
