@@ -232,6 +232,30 @@ async def test_follow_link_back_and_forward(tmp_path):
         assert app.state.history == ["first", "second"]
 
 
+async def test_tab_walks_the_links_then_leaves_the_note(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        view = app.query_one(NoteView)
+        assert app.focused is view
+        await pilot.press("tab")
+        assert view.focused_link == "second"
+        await pilot.press("tab")
+        assert view.focused_link == "third"
+        await pilot.press("shift+tab")
+        assert view.focused_link == "second"
+        for _ in range(len(view.doc.links) - 1):  # on to the last link (the backlinks at the end)
+            await pilot.press("tab")
+        assert app.focused is view and view.link_index == len(view.doc.links) - 1
+        await pilot.press("tab")
+        assert app.focused is app.query_one("#sidebar") and view.focused_link is None
+        await pilot.press("shift+tab")
+        assert app.focused is view
+        await pilot.press("shift+tab")  # no link focused: back out to the tree
+        assert app.focused is app.query_one("#sidebar")
+
+
 async def test_bookmark_and_bookmarks_list(small):
     lib = load_library(small)
     app = ReaderApp(lib, start=lib.get("trees"))

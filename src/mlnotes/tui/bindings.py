@@ -58,6 +58,8 @@ NOTE_KEYS = [
     Key("next-link", "l", "next_link", "Next link", palette=False),
     Key("previous-link", "L", "previous_link", "Previous link", show=False, palette=False),
     Key("follow-link", "enter", "follow_link", "Follow link", show=False, palette=False),
+    Key("next-link-or-pane", "tab", "tab_link", "Next link, then next pane", show=False, palette=False),
+    Key("previous-link-or-pane", "shift+tab", "tab_link_back", "Previous link, then previous pane", show=False, palette=False),
     Key("clear", "escape", "clear", "Clear find", show=False, palette=False),
 ]
 

@@ -226,6 +226,24 @@ class NoteView(ScrollView, can_focus=True):
     def action_previous_link(self) -> None:
         self._move_link(-1)
 
+    def action_tab_link(self) -> None:
+        """Tab walks the note's links as a browser does, then moves on to the next pane."""
+        if self.doc.links and self.link_index < len(self.doc.links) - 1:
+            self._move_link(+1)
+        else:
+            self._leave(self.screen.focus_next)
+
+    def action_tab_link_back(self) -> None:
+        if self.doc.links and self.link_index > 0:
+            self._move_link(-1)
+        else:
+            self._leave(self.screen.focus_previous)
+
+    def _leave(self, move) -> None:
+        self.link_index = -1
+        self.refresh()
+        move()
+
     @property
     def focused_link(self) -> str | None:
         if 0 <= self.link_index < len(self.doc.links):
