@@ -295,6 +295,24 @@ async def test_quit_and_restart_resumes_note_and_scroll(tmp_path):
         assert again.query_one(NoteView).scroll_offset.y == y
 
 
+async def test_a_reader_closed_without_quitting_still_starts_on_the_saved_rendering(tmp_path):
+    root = long_collection(tmp_path)
+    app = ReaderApp(load_library(root))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        app.open_note("first")
+        await settle(pilot, app, lambda: app.current is not None)
+        path = app._document_path
+        await settle(pilot, app, lambda: path.exists(), timeout=5)  # written a moment after opening
+        app._saved_on_exit = True  # as if the terminal were closed: nothing saved at exit
+    again = ReaderApp(load_library(root))
+    rendered = []
+    again.render_worker = lambda *args: rendered.append(args)
+    async with again.run_test(size=SIZE) as pilot:
+        await settle(pilot, again, lambda: again.current is not None)
+        assert rendered == [] and "zebras" in shown(again)
+
+
 async def test_read_mark_when_scrolled_to_end_and_unread(tmp_path):
     lib = load_library(long_collection(tmp_path))
     app = ReaderApp(lib, start=lib.get("first"))

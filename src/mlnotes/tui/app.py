@@ -95,6 +95,7 @@ class ReaderApp(App):
         self._preview_timer = None
         self._save_timer = None
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
+        self._saved_document: tuple | None = None  # (key, document) last written to disk
         self._tree_nodes: dict[str, object] = {}
         self._pending_find: tuple[re.Pattern[str], str] | None = None
         self._pending_scroll: float | None = None
@@ -609,7 +610,13 @@ class ReaderApp(App):
     def _save_soon(self) -> None:
         if self._save_timer is not None:
             self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self.state.save)
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_now)
+
+    def _save_now(self) -> None:
+        """Reading state, and the note on screen rendered: a reader whose terminal is closed
+        instead of quit loses nothing and still starts fast."""
+        self.state.save()
+        self._save_document(in_thread=True)
 
     # The note on screen at quit is kept rendered on disk, so that the next start, which
     # reopens it, paints it without importing and running the Markdown machinery first.
@@ -636,11 +643,13 @@ class ReaderApp(App):
         this runs before the first layout, so a restart paints the note with the window."""
         from mlnotes.tui.document import load_document
 
-        doc = load_document(self._document_path, self._document_key(note, self.size.width, self._sidebar_shown()))
+        key = self._document_key(note, self.size.width, self._sidebar_shown())
+        doc = load_document(self._document_path, key)
         if doc is None:
             return
         # The note becomes current in _start, once the layout has confirmed the width.
         self._cache[(f"note:{note.slug}", doc.width, False)] = doc
+        self._saved_document = (key, doc)
         self.query_one(NoteView).show(doc, scroll_y=self.state.scroll.get(note.slug, 0))
 
     def _save_on_exit(self) -> None:
@@ -649,12 +658,23 @@ class ReaderApp(App):
         self._saved_on_exit = True
         self._save_position()
         self.state.save()
+        self._save_document()
+
+    def _save_document(self, in_thread: bool = False) -> None:
         view = self.query_one(NoteView)
         note = self.current
-        if note is not None and view.doc.complete and not self.raw_math and self.page_key == f"note:{note.slug}":
-            from mlnotes.tui.document import save_document
+        if note is None or not view.doc.complete or self.raw_math or self.page_key != f"note:{note.slug}":
+            return
+        key = self._document_key(note, self.size.width, self._sidebar_shown())
+        if self._saved_document is not None and self._saved_document[0] == key and self._saved_document[1] is view.doc:
+            return  # already on disk
+        from mlnotes.tui.document import save_document
 
-            save_document(self._document_path, self._document_key(note, self.size.width, self._sidebar_shown()), view.doc)
+        self._saved_document = (key, view.doc)
+        if in_thread:  # the longest note takes tens of milliseconds to write
+            self.run_worker(partial(save_document, self._document_path, key, view.doc), thread=True, group="save")
+        else:
+            save_document(self._document_path, key, view.doc)
 
     async def action_quit(self) -> None:
         self._save_on_exit()
