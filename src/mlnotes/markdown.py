@@ -249,22 +249,22 @@ class _Paragraph(_TakesPieces, Paragraph):
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         self.text.justify = self.justify
         plain = self.text.plain
-        if not self.formulas or _HELD in plain:
+        held = plain
+        for start, end in self.formulas:
+            formula = plain[start:end]
+            # A formula wider than the line has to break, and at its own spaces is best.
+            if " " in formula and cell_len(formula) <= options.max_width:
+                held = held[:start] + formula.replace(" ", _HELD) + held[end:]
+        if held is plain or _HELD in plain:
             yield self.text
             return
-        chars = list(plain)
-        for start, end in self.formulas:
-            if cell_len(plain[start:end]) > options.max_width:
-                continue  # wider than the line: it has to break, and at its spaces is best
-            for i in range(start, end):
-                if chars[i] == " ":
-                    chars[i] = _HELD
-        held = self.text.copy()
-        held.plain = "".join(chars)
-        lines = held.wrap(console, options.max_width, justify=self.justify)
+        self.text.plain = held  # same length, so the styles stay where they were
+        lines = self.text.wrap(console, options.max_width, justify=self.justify)
         for line in lines:
-            line.plain = line.plain.replace(_HELD, " ")
-        yield lines
+            if _HELD in line.plain:
+                line.plain = line.plain.replace(_HELD, " ")
+        # What Text itself does after wrapping (yielding the lines would wrap each again).
+        yield from Text("\n").join(lines).render(console, end=self.text.end)
 
 
 class _Heading(_TakesPieces, Heading):
