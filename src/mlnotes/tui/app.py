@@ -618,8 +618,9 @@ class ReaderApp(App):
         self.state.save()
         self._save_document(in_thread=True)
 
-    # The note on screen at quit is kept rendered on disk, so that the next start, which
-    # reopens it, paints it without importing and running the Markdown machinery first.
+    # The note on screen is kept rendered on disk (a moment after it opens, and at quit), so
+    # that the next start, which reopens it, paints it without importing and running the
+    # Markdown machinery first.
 
     @property
     def _document_path(self):
@@ -639,8 +640,8 @@ class ReaderApp(App):
         return not (sidebar.has_class("-hidden") or sidebar.has_class("-narrow"))
 
     def _show_saved_document(self, note: Note) -> None:
-        """Show the rendering saved when the reader last quit on ``note``, if it still fits:
-        this runs before the first layout, so a restart paints the note with the window."""
+        """Show the rendering of ``note`` saved by the last session, if it still fits: this
+        runs before the first layout, so a restart paints the note with the window."""
         from mlnotes.tui.document import load_document
 
         key = self._document_key(note, self.size.width, self._sidebar_shown())
