@@ -260,6 +260,7 @@ class _Paragraph(_TakesPieces, Paragraph):
             return
         self.text.plain = held  # same length, so the styles stay where they were
         lines = self.text.wrap(console, options.max_width, justify=self.justify)
+        self.text.plain = plain  # the lines are copies: leave the element as it was
         for line in lines:
             if _HELD in line.plain:
                 line.plain = line.plain.replace(_HELD, " ")
