@@ -94,6 +94,7 @@ class ReaderApp(App):
         self._cache: OrderedDict = OrderedDict()
         self._preview_timer = None
         self._save_timer = None
+        self._save_warned = False
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
         self._saved_document: tuple | None = None  # (key, document) last written to disk
         self._tree_nodes: dict[str, object] = {}
@@ -158,6 +159,7 @@ class ReaderApp(App):
 
     def on_mount(self) -> None:
         self.query_one("#findbar").display = False
+        self._listen_for_termination()
         if self.state.notice:
             self.notify(self.state.notice, severity="warning", timeout=8)
         if self._user_keymap:
@@ -285,7 +287,7 @@ class ReaderApp(App):
         if record:
             self.state.visit(slug)
         else:
-            self.state.last_note = slug
+            self.state.open(slug)
         self._pending_find = find
         if scroll_y is None:
             scroll_y = self.state.scroll.get(slug, 0)
@@ -457,10 +459,11 @@ class ReaderApp(App):
         note = self.current
         if note is None or self.page_key != f"note:{note.slug}":
             return
-        self.state.scroll[note.slug] = event.y
+        self.state.set_scroll(note.slug, event.y)
         if event.at_end and note.slug not in self.state.read:
-            self.state.read.add(note.slug)
+            self.state.mark_read(note.slug)
             self._refresh_labels(note)
+            self._save_state()  # a read mark is the user's progress: save it at once
         self._save_soon()
 
     @on(NoteView.FindStatus)
@@ -557,7 +560,7 @@ class ReaderApp(App):
         added = self.state.toggle_bookmark(self.current.slug)
         self._refresh_labels(self.current)
         self.notify(("Bookmarked: " if added else "Bookmark removed: ") + self.current.title, timeout=2)
-        self._save_soon()
+        self._save_state()
 
     def action_bookmarks(self) -> None:
         def done(slug) -> None:
@@ -569,10 +572,10 @@ class ReaderApp(App):
 
     def action_mark_unread(self) -> None:
         if self.current is not None and self.current.slug in self.state.read:
-            self.state.read.discard(self.current.slug)
+            self.state.mark_unread(self.current.slug)
             self._refresh_labels(self.current)
             self.notify("Marked unread: " + self.current.title, timeout=2)
-            self._save_soon()
+            self._save_state()
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
@@ -605,7 +608,7 @@ class ReaderApp(App):
 
     def _save_position(self) -> None:
         if self.current is not None:
-            self.state.scroll[self.current.slug] = self.query_one(NoteView).scroll_offset.y
+            self.state.set_scroll(self.current.slug, self.query_one(NoteView).scroll_offset.y)
 
     def _save_soon(self) -> None:
         if self._save_timer is not None:
@@ -615,8 +618,40 @@ class ReaderApp(App):
     def _save_now(self) -> None:
         """Reading state, and the note on screen rendered: a reader whose terminal is closed
         instead of quit loses nothing and still starts fast."""
-        self.state.save()
+        self._save_state()
         self._save_document(in_thread=True)
+
+    def _save_state(self) -> None:
+        """Save the reading memory now (user actions are not debounced); say once, clearly,
+        when it cannot be saved."""
+        if self.state.save() or self._save_warned:
+            return
+        self._save_warned = True
+        self.notify(
+            f"Reading memory cannot be saved ({self.state.save_error}); bookmarks and read marks "
+            "of this session will be lost when it ends.",
+            severity="error",
+            timeout=12,
+        )
+
+    def _listen_for_termination(self) -> None:
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for name in ("SIGTERM", "SIGHUP"):
+            signum = getattr(signal, name, None)
+            if signum is None:
+                continue
+            try:
+                loop.add_signal_handler(signum, self._on_terminate)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # no signals here (Windows, or not the main thread, as in tests)
+
+    def _on_terminate(self) -> None:
+        """SIGTERM or SIGHUP (the terminal closed): save, then leave as quit does."""
+        self._save_on_exit()
+        self.exit()
 
     # The note on screen is kept rendered on disk (a moment after it opens, and at quit), so
     # that the next start, which reopens it, paints it without importing and running the
