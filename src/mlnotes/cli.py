@@ -78,7 +78,15 @@ def _console(stderr: bool = False):
 
     from mlnotes.markdown import NOTE_THEME
 
-    return Console(stderr=stderr, theme=NOTE_THEME, highlight=False, soft_wrap=False)
+    class QuietOnClosedPipe(Console):
+        """Rich exits with status 1 when the reader of a pipe goes away (``| head``); a Unix
+        tool stops quietly with 0 instead."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return QuietOnClosedPipe(stderr=stderr, theme=NOTE_THEME, highlight=False, soft_wrap=False)
 
 
 def load(args):
@@ -318,9 +326,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
+        try:  # what is still buffered for the closed pipe goes nowhere, quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
             pass
         return EXIT_OK
     except Exception as exc:  # the promise: one line, never a traceback

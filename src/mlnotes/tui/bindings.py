@@ -68,21 +68,72 @@ def to_bindings(keys: list[Key]) -> list[Binding]:
     return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id, key_display=k.key_display) for k in keys]
 
 
+MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
+
+
+def _key_names() -> set[str]:
+    """Every base key name Textual knows: named keys (with their modifiers stripped) and the
+    names of printable characters (``slash``, ``right_square_bracket``)."""
+    from textual.keys import Keys, _character_to_key
+
+    names = {k.value.rsplit("+", 1)[-1] for k in Keys if not k.value.startswith("<")}
+    names |= {_character_to_key(chr(c)) for c in range(33, 127)}
+    return names
+
+
+def bad_key(key: str, names: set[str]) -> bool:
+    *mods, base = key.strip().split("+")
+    return not base or not set(mods) <= MODIFIERS or not (base in names or (len(base) == 1 and base.isprintable() and not base.isspace()))
+
+
 def load_keymap() -> tuple[dict[str, str], str | None]:
-    """The user's ``[keys]`` table (binding id → keys) and an error message, if any."""
+    """The user's ``[keys]`` table (binding id → keys) and one message naming whatever was
+    ignored in it: an unreadable file, unknown ids, unknown key names, keys taken twice.
+    Quitting always stays possible: ctrl+q is Textual's own and cannot be remapped here."""
     path = config_dir() / "config.toml"
     try:
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except FileNotFoundError:
         return {}, None
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:  # TOMLDecodeError and UnicodeDecodeError are ValueErrors
         return {}, f"config file {path} ignored: {exc}"
     table = data.get("keys", {})
     if not isinstance(table, dict):
         return {}, f"config file {path}: [keys] must be a table of binding id = \"keys\""
-    known = {k.id for k in APP_KEYS + NOTE_KEYS}
-    keymap = {str(k): str(v) for k, v in table.items() if k in known and isinstance(v, str)}
-    unknown = sorted(set(table) - known)
-    message = f"config file {path}: unknown binding ids {', '.join(unknown)}" if unknown else None
+    everything = APP_KEYS + NOTE_KEYS
+    known = {k.id for k in everything}
+    names = _key_names()
+    problems: list[str] = []
+    unknown = sorted(str(k) for k in set(table) - known)
+    if unknown:
+        problems.append(f"unknown binding ids {', '.join(unknown)}")
+    requested = {str(k): v for k, v in table.items() if k in known}
+    for kid, value in list(requested.items()):
+        keys = [k.strip() for k in value.split(",")] if isinstance(value, str) else []
+        wrong = [k for k in keys if bad_key(k, names)]
+        if not keys or wrong:
+            problems.append(f"{kid}: unknown key {', '.join(wrong) or repr(value)}")
+            del requested[kid]
+        else:
+            requested[kid] = keys
+    # Who holds each key once the remap applies; a remapped key that another binding holds
+    # (by default or by remap) is dropped from the remap, and the clash is reported.
+    holder = {}
+    for k in everything:
+        if k.id not in requested:
+            for key in k.keys.split(","):
+                holder[key] = k.id
+    keymap: dict[str, str] = {}
+    for kid, keys in requested.items():
+        kept = []
+        for key in keys:
+            if key in holder and holder[key] != kid:
+                problems.append(f"{key} is bound to both {holder[key]} and {kid}; kept for {holder[key]}")
+            else:
+                holder[key] = kid
+                kept.append(key)
+        if kept:
+            keymap[kid] = ",".join(kept)
+    message = f"config file {path}: " + "; ".join(problems) if problems else None
     return keymap, message
