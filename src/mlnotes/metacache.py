@@ -2,7 +2,9 @@
 
 Loading 10,000 notes would otherwise parse 10,000 frontmatters and scan every body; with the
 cache an unchanged collection loads with a ``stat`` per file. The cache is a plain JSON file
-in the user cache folder; a missing, corrupt or old-format file is simply rebuilt.
+in the user cache folder; a missing, corrupt or old-format file is simply rebuilt, and a
+record whose fields have the wrong types (a damaged or hand-edited file) is dropped, so its
+note is read again instead of crashing every command.
 """
 
 from __future__ import annotations
@@ -25,15 +27,53 @@ class MetaCache:
 
     def load(self) -> dict[str, dict]:
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(self.path.read_bytes().decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("notes"), dict):
             return {}
-        return data["notes"]
+        return {k: r for k, r in data["notes"].items() if valid_record(r)}
 
     def save(self, records: dict[str, dict]) -> None:
         try:
-            atomic_write(self.path, json.dumps({"format": FORMAT, "notes": records}, ensure_ascii=False))
-        except OSError:
+            # ASCII escapes keep file names that are not UTF-8 (surrogate escapes) writable
+            atomic_write(self.path, json.dumps({"format": FORMAT, "notes": records}))
+        except (OSError, ValueError):
             pass  # a read-only cache folder costs speed, never correctness
+
+
+_TEXT = ("title", "summary")
+_NOTE_TEXT = ("slug", "level")
+_COUNTS = ("mtime_ns", "size")
+_NOTE_COUNTS = ("words", "body_line")
+
+
+def _is_int(v) -> bool:
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def valid_record(r) -> bool:
+    """Whether a cached record has the fields the library reads, with their types."""
+    if not isinstance(r, dict):
+        return False
+    problems = r.get("problems")
+    if not (
+        all(isinstance(r.get(k), str) for k in _TEXT)
+        and all(_is_int(r.get(k)) for k in _COUNTS)
+        and isinstance(problems, list)
+        and all(isinstance(p, list) and len(p) == 2 and _is_int(p[0]) and isinstance(p[1], str) for p in problems)
+    ):
+        return False
+    if r.get("page"):
+        return r["page"] is True
+    links = r.get("links")
+    return (
+        all(isinstance(r.get(k), str) for k in _NOTE_TEXT)
+        and all(_is_int(r.get(k)) for k in _NOTE_COUNTS)
+        and all(isinstance(r.get(k), list) and all(isinstance(t, str) for t in r[k]) for k in ("tags", "prerequisites"))
+        and isinstance(links, list)
+        and all(
+            isinstance(l, list) and len(l) == 3 and isinstance(l[0], str) and (l[1] is None or isinstance(l[1], str)) and _is_int(l[2])
+            for l in links
+        )
+    )
