@@ -18,7 +18,7 @@ def run(*args, notes=None, env=None, cwd=None):
     full_env.pop("MLNOTES_NOTES_DIR", None)
     full_env.update(env or {})
     cmd = ENTRY + ([f"--notes-dir={notes}"] if notes else []) + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, env=full_env, cwd=cwd, timeout=120)
+    return subprocess.run(cmd, capture_output=True, text=True, errors="surrogateescape", env=full_env, cwd=cwd, timeout=120)
 
 
 def test_version_and_help():

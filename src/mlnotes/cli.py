@@ -136,11 +136,14 @@ def open_index(lib, rebuild: bool = False, quiet: bool = False):
 
 
 def _relpath(path: Path) -> str:
+    """A path for the terminal: relative when near, with control bytes made visible."""
+    from mlnotes.sanitize import clean_name
+
     try:
         rel = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return rel if not rel.startswith(".." + os.sep + "..") else str(path)
+        rel = str(path)
+    return clean_name(rel if not rel.startswith(".." + os.sep + "..") else str(path))
 
 
 # --------------------------------------------------------------------------- commands

@@ -21,14 +21,20 @@ from __future__ import annotations
 
 import difflib
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mlnotes.sanitize import clean
+from mlnotes.sanitize import clean, clean_name, one_line
 
 NOTE_SUFFIX = ".md"
 INDEX_NAME = "_index.md"
+# Caps on what is read, so a hostile or broken folder cannot take the machine: larger notes,
+# frontmatters and deeper folders are skipped with a problem line saying so.
+MAX_NOTE_BYTES = 4 * 1024 * 1024
+MAX_FRONTMATTER_BYTES = 64 * 1024
+MAX_DEPTH = 24
 WORDS_PER_MINUTE = 220
 LEVELS = ("intro", "intermediate", "advanced")
 
@@ -49,7 +55,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else str(self.path)
+        path = clean_name(str(self.path))
+        where = f"{path}:{self.line}" if self.line else path
         return f"{where}: {self.message}"
 
 
@@ -139,6 +146,10 @@ class LoadError(Exception):
     """The notes folder itself cannot be used (missing, not a folder, unreadable)."""
 
 
+class TooLarge(OSError):
+    """A file over the size cap: reported, not read."""
+
+
 def ordering(name: str) -> tuple[int, str]:
     """Sort key from an ``NN-`` prefix: numbered entries first, in number order, then by name."""
     m = _ORDER.match(name)
@@ -152,14 +163,14 @@ def title_from_name(name: str) -> str:
     m = _ORDER.match(stem)
     if m:
         stem = m.group(2)
-    words = re.split(r"[-_ ]+", stem)
-    return " ".join(w[:1].upper() + w[1:] for w in words if w) or stem
+    words = re.split(r"[-_ ]+", clean_name(stem))
+    return " ".join(w[:1].upper() + w[1:] for w in words if w) or clean_name(stem)
 
 
 def slug_from_name(name: str) -> str:
     stem = name[: -len(NOTE_SUFFIX)] if name.endswith(NOTE_SUFFIX) else name
     m = _ORDER.match(stem)
-    return (m.group(2) if m else stem).strip().lower()
+    return clean_name((m.group(2) if m else stem).strip().lower())
 
 
 # --------------------------------------------------------------------------- file parsing
@@ -201,13 +212,17 @@ def parse_text(text: str) -> ParsedFile:
     except ValueError:
         return ParsedFile({}, text, 1, [(1, "frontmatter is not closed by a '---' line")])
     body_line = text.count("\n", 0, len(text) - len(body)) + 1
+    if len(fm) > MAX_FRONTMATTER_BYTES:
+        return ParsedFile({}, body, body_line, [(1, f"frontmatter larger than {MAX_FRONTMATTER_BYTES // 1024} KiB: ignored")])
     try:
-        meta = handler.load(fm)
+        meta = yaml.load(fm, Loader=_frontmatter_loader())
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         reason = getattr(exc, "problem", None) or "cannot be parsed"
         return ParsedFile({}, body, body_line, [(line, f"broken frontmatter YAML: {reason}")])
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a value YAML accepts but cannot build
+        return ParsedFile({}, body, body_line, [(2, f"broken frontmatter YAML: {one_line(str(exc))[:120]}")])
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -216,10 +231,36 @@ def parse_text(text: str) -> ParsedFile:
     return ParsedFile(meta, body, body_line, problems)
 
 
+_LOADER = None
+
+
+def _frontmatter_loader():
+    """PyYAML's safe loader without aliases (an alias bomb expands a kilobyte into gigabytes
+    once the values are used) and without timestamps (``date: 2024-02-30`` is text to us, not
+    an error). Frontmatter never needs either."""
+    global _LOADER
+    if _LOADER is None:
+        import yaml
+
+        class FrontmatterLoader(yaml.SafeLoader):
+            def compose_node(self, parent, index):
+                if self.check_event(yaml.AliasEvent):
+                    event = self.peek_event()
+                    raise yaml.composer.ComposerError(None, None, "aliases (*name) are not allowed in frontmatter", event.start_mark)
+                return super().compose_node(parent, index)
+
+        FrontmatterLoader.yaml_implicit_resolvers = {
+            first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+            for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+        }
+        _LOADER = FrontmatterLoader
+    return _LOADER
+
+
 def _as_text(value) -> str:
     if value is None:
         return ""
-    return clean(str(value)).strip()
+    return one_line(str(value))
 
 
 def _as_list(value) -> tuple[str, ...]:
@@ -382,9 +423,48 @@ class Library:
         return sum(len(p.modules) for p in self.parts)
 
 
+def _note_paths(root: Path, problems: list) -> list[Path]:
+    """Every ``*.md`` file but ``_index.md`` under ``root``, skipping hidden entries. Walked
+    with a stack, not recursion, to at most MAX_DEPTH folders deep; a folder met twice
+    through symbolic links is walked once."""
+    found: list[Path] = []
+    seen: set[tuple[int, int]] = set()
+    stack = [(str(root), 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError as exc:
+            if depth == 0:
+                raise LoadError(f"cannot read notes folder {root}: {exc.strerror or exc}") from None
+            problems.append(Problem(Path(folder), 0, f"cannot be read: {exc.strerror or exc}"))
+            continue
+        with entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir():
+                        st = entry.stat()
+                        if (st.st_dev, st.st_ino) in seen:
+                            continue
+                        seen.add((st.st_dev, st.st_ino))
+                        if depth + 1 > MAX_DEPTH:
+                            problems.append(Problem(Path(entry.path), 0, f"folder nested deeper than {MAX_DEPTH} levels: skipped"))
+                        else:
+                            stack.append((entry.path, depth + 1))
+                    elif entry.name.endswith(NOTE_SUFFIX) and entry.name != INDEX_NAME:
+                        found.append(Path(entry.path))
+                except OSError as exc:
+                    problems.append(Problem(Path(entry.path), 0, f"cannot be read: {exc.strerror or exc}"))
+    return found
+
+
 def _index_record(path: Path, st) -> dict:
     """Title, summary and problems of an ``_index.md``, as plain cacheable data."""
     problems: list[tuple[int, str]] = []
+    if st.st_size > MAX_NOTE_BYTES:
+        raise TooLarge(f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB: not read")
     text, bad = decode(path.read_bytes())
     if bad:
         problems.append(bad)
@@ -407,6 +487,8 @@ def _index_record(path: Path, st) -> dict:
 def _note_record(path: Path, st) -> tuple[dict, list[tuple[int, str]]]:
     """Everything the library keeps about one note file, as plain cacheable data."""
     problems: list[tuple[int, str]] = []
+    if st.st_size > MAX_NOTE_BYTES:
+        raise TooLarge(f"larger than {MAX_NOTE_BYTES // (1024 * 1024)} MiB ({st.st_size // (1024 * 1024)} MiB): not loaded")
     raw = path.read_bytes()
     text, bad = decode(raw)
     if bad:
@@ -508,10 +590,7 @@ def load_library(root: Path | str, cache=None) -> Library:
             part.modules.append(module)
         return module
 
-    try:
-        paths = sorted(p for p in root.rglob("*" + NOTE_SUFFIX) if p.name != INDEX_NAME)
-    except OSError as exc:
-        raise LoadError(f"cannot read notes folder {root}: {exc.strerror or exc}") from None
+    paths = sorted(_note_paths(root, lib.problems))
 
     for path in paths:
         rel = path.relative_to(root)

@@ -34,3 +34,29 @@ def clean(text: str) -> str:
     if not _CONTROL.search(text):
         return text
     return _CONTROL.sub(_visible, text)
+
+
+_LINE_BREAKS = re.compile(r"[\t\n\u2028\u2029\ud800-\udfff]")
+
+
+def _visible_break(match: re.Match[str]) -> str:
+    ch = match.group(0)
+    if ch == "\t":
+        return "␉"
+    if ch == "\n":
+        return "␊"
+    if ch in "\u2028\u2029":
+        return " "
+    return "�"  # a lone surrogate: a file name byte that is not UTF-8
+
+
+def clean_name(text: str) -> str:
+    """A file or folder name (or a path) made safe for one line of a terminal: controls made
+    visible as :func:`clean` does, tabs and newlines too, so a name never splits a tree line,
+    and undecodable bytes (surrogate escapes) as U+FFFD, which every encoder accepts."""
+    return _LINE_BREAKS.sub(_visible_break, clean(text))
+
+
+def one_line(text: str) -> str:
+    """Frontmatter text for a title or a summary: controls visible, line breaks as spaces."""
+    return " ".join(clean(text).split())
