@@ -50,7 +50,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("open", help="open the reader on a note (slug or title)")
     p.add_argument("note", nargs="+", help="slug or title")
 
-    p = sub.add_parser("list", help="the parts, modules and notes, with counts")
+    p = sub.add_parser("list", help="the parts, modules and notes, with counts and read marks")
+    p.add_argument("--unread", action="store_true", help="only the notes not read yet")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("path", help="the unread notes to read before a note, in reading order")
+    p.add_argument("note", nargs="+", help="slug or title")
+    p.add_argument("--all", action="store_true", help="include the notes already read")
     p.add_argument("--json", action="store_true", help="print JSON")
 
     p = sub.add_parser("index", help="bring the search index up to date")
@@ -73,7 +79,9 @@ def _positive(text: str) -> int:
 # --------------------------------------------------------------------------- helpers
 
 
-def _console(stderr: bool = False):
+def _console(stderr: bool = False, lines: bool = False):
+    """A Rich console on stdout (or stderr). ``lines``: output made of lines that must not
+    wrap when piped (lists, results), so scripts get one entry per line."""
     from rich.console import Console
 
     from mlnotes.markdown import NOTE_THEME
@@ -86,7 +94,10 @@ def _console(stderr: bool = False):
             self.quiet = True
             raise BrokenPipeError
 
-    return QuietOnClosedPipe(stderr=stderr, theme=NOTE_THEME, highlight=False, soft_wrap=False)
+    console = QuietOnClosedPipe(stderr=stderr, theme=NOTE_THEME, highlight=False, soft_wrap=False)
+    if lines and not console.is_terminal and "COLUMNS" not in os.environ:
+        console.width = 1000
+    return console
 
 
 def load(args):
@@ -211,23 +222,34 @@ def cmd_show(args) -> int:
     return EXIT_OK
 
 
+def _read_marks(lib) -> set[str]:
+    from mlnotes.state import ReadingState
+
+    return ReadingState.for_root(lib.root).read
+
+
 def cmd_list(args) -> int:
     lib = load(args)
+    read = _read_marks(lib)
+    shown = lambda notes: [n for n in notes if not (args.unread and n.slug in read)]  # noqa: E731
     if args.json:
         data = {
             "title": lib.title,
             "notes": len(lib.notes),
+            "read": sum(n.slug in read for n in lib.notes),
             "modules": lib.module_count,
             "parts": [
                 {
                     "title": part.title,
                     "notes": len(part.notes),
+                    "read": sum(n.slug in read for n in part.notes),
                     "modules": [
                         {
                             "title": module.title,
+                            "read": sum(n.slug in read for n in module.notes),
                             "notes": [
-                                {"slug": n.slug, "title": n.title, "level": n.level, "words": n.words, "minutes": n.reading_minutes}
-                                for n in module.notes
+                                {"slug": n.slug, "title": n.title, "level": n.level, "words": n.words, "minutes": n.reading_minutes, "read": n.slug in read}
+                                for n in shown(module.notes)
                             ],
                         }
                         for module in part.modules
@@ -241,14 +263,41 @@ def cmd_list(args) -> int:
     from rich.text import Text
     from rich.tree import Tree
 
-    tree = Tree(Text.assemble((lib.title, "bold"), (f"  {len(lib.notes)} notes · {lib.module_count} modules · {len(lib.parts)} parts", "dim")))
+    done = sum(n.slug in read for n in lib.notes)
+    tree = Tree(Text.assemble((lib.title, "bold"), (f"  {len(lib.notes)} notes · {done} read · {lib.module_count} modules · {len(lib.parts)} parts", "dim")))
     for part in lib.parts:
-        branch = tree.add(Text.assemble((part.title, "bold"), (f" · {len(part.notes)} notes", "dim")))
+        branch = tree.add(Text.assemble((part.title, "bold"), (f" · {sum(n.slug in read for n in part.notes)}/{len(part.notes)} read", "dim")))
         for module in part.modules:
-            leaf = branch.add(Text.assemble(module.title, (f" · {len(module.notes)}", "dim")))
-            for note in module.notes:
-                leaf.add(Text.assemble(note.title, (f"  {note.slug}", "dim")))
-    _console().print(tree)
+            leaf = branch.add(Text.assemble(module.title, (f" · {sum(n.slug in read for n in module.notes)}/{len(module.notes)}", "dim")))
+            for note in shown(module.notes):
+                mark = "✓ " if note.slug in read else "  "
+                leaf.add(Text.assemble((mark, "green"), note.title, (f"  {note.slug}", "dim")))
+    _console(lines=True).print(tree)
+    return EXIT_OK
+
+
+def cmd_path(args) -> int:
+    from mlnotes import prereqs
+
+    lib = load(args)
+    note = find_note(lib, args.note)
+    read = _read_marks(lib)
+    first = prereqs.before(lib, note, read, include_read=args.all)
+    if args.json:
+        rows = [{"slug": n.slug, "title": n.title, "read": n.slug in read, "minutes": n.reading_minutes} for n in first]
+        print(json.dumps({"note": note.slug, "before": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from rich.text import Text
+
+    out = _console(lines=True)
+    if not first:
+        out.print(Text(f"Nothing {'' if args.all else 'unread '}to read before {note.title}."))
+        return EXIT_OK
+    minutes = sum(n.reading_minutes for n in first)
+    out.print(Text.assemble(("Before ", "dim"), (note.title, "bold"), (f": {len(first)} note{'s' if len(first) != 1 else ''}, about {minutes} min", "dim")))
+    for i, n in enumerate(first, 1):
+        mark = "✓" if n.slug in read else " "
+        out.print(Text.assemble((f"{i:>3}. ", "dim"), (mark + " ", "green"), n.title, (f"  {n.slug}", "dim")))
     return EXIT_OK
 
 
@@ -269,8 +318,9 @@ def collection_problems(lib) -> list:
     """Every problem: the loader's, and formulas that do not parse."""
     from mlnotes.library import Problem
     from mlnotes.markdown import math_problems
+    from mlnotes.prereqs import cycle_problems
 
-    problems = list(lib.problems)
+    problems = list(lib.problems) + cycle_problems(lib)
     for note in lib.notes:
         for line, message in math_problems(lib.body(note)):
             problems.append(Problem(note.path, note.body_line + line - 1, message))
@@ -303,7 +353,7 @@ def reset_state() -> None:
     reset_all()
 
 
-COMMANDS = {"search": cmd_search, "show": cmd_show, "list": cmd_list, "index": cmd_index, "check": cmd_check}
+COMMANDS = {"search": cmd_search, "show": cmd_show, "list": cmd_list, "path": cmd_path, "index": cmd_index, "check": cmd_check}
 
 
 def main(argv: list[str] | None = None) -> int:

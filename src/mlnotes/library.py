@@ -383,6 +383,18 @@ class Library:
 
     # -- bodies and pages
 
+    def frontmatter_line(self, note: Note, key: str) -> int:
+        """The file line of ``key:`` in the note's frontmatter (1 when it cannot be found)."""
+        try:
+            with open(note.path, encoding="utf-8", errors="replace") as fh:
+                head = [fh.readline() for _ in range(max(note.body_line, 1))]
+        except OSError:
+            return 1
+        for number, line in enumerate(head[1:], 2):
+            if line.startswith(key + ":"):
+                return number
+        return 1
+
     def body(self, note: Note) -> str:
         """The note's Markdown body (frontmatter removed, control characters made visible)."""
         cached = self._bodies.get(note.path)
