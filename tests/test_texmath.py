@@ -664,7 +664,9 @@ def test_control_characters_never_pass_through() -> None:
     assert "\x1b" not in inline("\\frac{\x1b")
 
 
-def test_each_formula_renders_well_under_a_millisecond() -> None:
+def test_no_formula_takes_pathologically_long() -> None:
+    """A guard against blow-ups, not a speed target (the benchmark holds the figures; a
+    formula takes well under a millisecond there): generous enough for a loaded machine."""
     from time import perf_counter
 
     from mlnotes.texmath import display, oneline
@@ -678,7 +680,7 @@ def test_each_formula_renders_well_under_a_millisecond() -> None:
             oneline.render(tree)
             display.render(tree)
     per_formula = (perf_counter() - start) / (rounds * len(ALL_TEX))
-    assert per_formula < 1e-3
+    assert per_formula < 10e-3
 
 
 # -- fuzzing ----------------------------------------------------------------------------------
