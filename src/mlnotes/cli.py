@@ -255,13 +255,14 @@ def cmd_index(args) -> int:
 
 
 def collection_problems(lib) -> list:
-    """Every problem: the loader's, and formulas that do not parse."""
+    """Every problem: the loader's, formulas that do not parse and figures that cannot be drawn."""
     from mlnotes.library import Problem
-    from mlnotes.markdown import math_problems
+    from mlnotes.markdown import figure_problems, math_problems
 
     problems = list(lib.problems)
     for note in lib.notes:
-        for line, message in math_problems(lib.body(note)):
+        body = lib.body(note)
+        for line, message in math_problems(body) + figure_problems(body):
             problems.append(Problem(note.path, note.body_line + line - 1, message))
     problems.sort(key=lambda p: (str(p.path), p.line))
     return problems
