@@ -211,6 +211,11 @@ def _scale(spec: dict, key: str) -> str:
 
 
 def _number(value, what: str) -> float:
+    if isinstance(value, str):  # YAML reads 1e-3 (no dot, no sign) as text
+        try:
+            value = float(value.strip())
+        except ValueError:
+            pass
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise FigureError(f"{what} must be a number, not {value!r}"[:160])
     try:
