@@ -98,3 +98,13 @@ def test_mlnotes_run_shows_the_traceback_and_exits_1(tmp_path):
 def test_mlnotes_run_on_a_note_without_code(small):
     out = run("run", "vectors", notes=small)
     assert out.returncode == 1 and out.stderr.strip() == "mlnotes: vectors has no python blocks"
+
+
+def test_the_reader_shows_a_missing_package_in_one_line():
+    from mlnotes.runner import RunResult
+    from mlnotes.tui.app import _output_lines, _output_of
+
+    kind, text = _output_of(RunResult(missing="scipy"))
+    lines = _output_lines(kind, text, 100, 0)
+    shown = ["".join(seg.text for seg in line).strip() for line in lines if "".join(seg.text for seg in line).strip()]
+    assert shown == ['│ scipy is not installed; the notes\' code needs it: pip install "mlnotes[code]"']
