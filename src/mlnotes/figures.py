@@ -118,18 +118,21 @@ class Figure:
 
     def data(self, count: int) -> list[tuple[str, list[list[tuple[float, float]]]]]:
         """(label, runs of points) per series, with the points a log axis cannot show and
-        those outside the x range left out."""
+        those outside the x range (and the y range, when given) left out: gaps in the runs."""
         xs = self.xs(count)
         lo, hi = self.x
+        ylo, yhi = self.y if self.y is not None else (-math.inf, math.inf)
         out = []
         for series in self.series:
-            runs = []
+            runs: list[list[tuple[float, float]]] = []
             for run in series.segments(xs):
-                kept = [
-                    (px, py)
-                    for px, py in run
-                    if lo <= px <= hi and (self.xscale != "log" or px > 0) and (self.yscale != "log" or py > 0)
-                ]
+                kept: list[tuple[float, float]] = []
+                for px, py in run:
+                    if lo <= px <= hi and ylo <= py <= yhi and (self.xscale != "log" or px > 0) and (self.yscale != "log" or py > 0):
+                        kept.append((px, py))
+                    elif kept:
+                        runs.append(kept)
+                        kept = []
                 if kept:
                     runs.append(kept)
             out.append((series.label, runs))
@@ -348,15 +351,16 @@ def draw(fig: Figure, width: int, color: bool = True) -> list[str]:
     legend line under the chart; a small table of values when ``width`` is too narrow."""
     if width < MIN_CHART_WIDTH:
         return table(fig)
-    data = fig.data(2 * width)
+    data = fig.data(width)  # one sample a column: lines join them, the dots between are drawn
     _drawable(data)
     height = CHART_HEIGHT[0] + (CHART_HEIGHT[1] - CHART_HEIGHT[0]) * min(max(width - 40, 0), 60) // 60
     import plotext
 
     with _plot_lock:
+        plotext.terminal.limit(False, False)  # the size is ours, not the terminal's
         plot = plotext.figure
         plot.clear()
-        plot.plot_size(width, height + (3 if fig.title else 2) + (1 if fig.xlabel else 0))
+        plot.plot_size(width, height + 2 + (1 if fig.xlabel else 0))
         plot.theme("simple" if color else "colorless")
         plot.legend(False)
         fx = math.log10 if fig.xscale == "log" else float
@@ -369,12 +373,8 @@ def draw(fig: Figure, width: int, color: bool = True) -> list[str]:
                 if len(run) > 1:
                     signal.lines()
                 plot.draw(signal)
-        if fig.title:
-            plot.title(fig.title)
         if fig.xlabel:
             plot.label(fig.xlabel, axis="x")
-        if fig.ylabel:
-            plot.label(fig.ylabel, axis="y")
         ys = [p[1] for _, runs in data for run in runs for p in run]
         for axis, scale, limits in (("x", fig.xscale, fig.x), ("y", fig.yscale, fig.y or (min(ys), max(ys)))):
             ruler = plot.ruler(axis=axis)
@@ -382,13 +382,28 @@ def draw(fig: Figure, width: int, color: bool = True) -> list[str]:
                 # plotext's own log scale mislabels its ticks: draw log10 and label it here
                 ruler.ticks(*_log_ticks(*limits))
                 limits = (math.log10(limits[0]), math.log10(limits[1]))
+            elif limits[1] > limits[0]:
+                ruler.ticks(*_linear_ticks(*limits, most=max(3, width // 10) if axis == "x" else max(3, height // 2)))
             if axis == "x" or fig.y is not None:
                 ruler.lim(*limits)
         chart = plot.build().string(colorless=not color)
     lines = [line.rstrip() for line in chart.split("\n")]
+    if fig.ylabel:  # plotext writes it under the axis, where it reads as part of the x label
+        lines.insert(0, "↑ " + fig.ylabel[: width - 2])
+    lines = _title(fig, width) + lines
     while lines and not _visible(lines[-1]):
         lines.pop()
     return lines + _legend(fig, width, color)
+
+
+def _linear_ticks(lo: float, hi: float, most: int) -> tuple[list[float], list[str]]:
+    """Ticks at round numbers (1, 2 or 5 times a power of ten apart), at most ``most``."""
+    raw = (hi - lo) / max(1, most - 1)
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(lo / step - 1e-9)
+    positions = [k * step for k in range(first, int(math.floor(hi / step + 1e-9)) + 1)]
+    return positions, [f"{round(v, 12):g}" for v in positions]
 
 
 def _log_ticks(lo: float, hi: float, most: int = 6) -> tuple[list[float], list[str]]:
@@ -409,22 +424,36 @@ def _visible(line: str) -> bool:
 
 
 def _legend(fig: Figure, width: int, color: bool) -> list[str]:
-    items = []
+    """A line (or more) under the chart: each series' sample and label, wrapped to ``width``."""
+    import textwrap
+
+    from rich.cells import cell_len
+
+    lines, line, used = [], "    ", 4
     for k, series in enumerate(fig.series):
         sample = "──" if color else MARKERS[k % len(MARKERS)] * 2
         if color:
             sample = f"\x1b[38;5;{COLOURS[k % len(COLOURS)]}m{sample}\x1b[0m"
-        items.append(f"{sample} {series.label}")
-    lines, line, used = [], "    ", 4
-    for item, series in zip(items, fig.series):
-        size = 3 + len(series.label) + 3
-        if used + size > width and used > 4:
+        size = 3 + cell_len(series.label)
+        if used > 4 and used + size > width:
             lines.append(line.rstrip())
             line, used = "    ", 4
-        line += item + "   "
-        used += size
-    lines.append(line.rstrip())
+        if 4 + size <= width:
+            line += f"{sample} {series.label}   "
+            used += size + 3
+            continue
+        parts = textwrap.wrap(series.label, max(8, width - 7)) or [""]
+        lines.append(f"    {sample} {parts[0]}")
+        lines.extend("       " + part for part in parts[1:])
+    if used > 4:
+        lines.append(line.rstrip())
     return lines
+
+
+def _title(fig: Figure, width: int) -> list[str]:
+    import textwrap
+
+    return [part.center(width).rstrip() for part in textwrap.wrap(fig.title, width)] if fig.title else []
 
 
 def table(fig: Figure, rows: int = 5) -> list[str]:
