@@ -57,8 +57,9 @@ def test_every_shipped_figure_draws_at_40_80_120(slug, line, spec):
             assert "figure not shown" not in text, f"{slug}:{line}: {text}"
             assert all(len(l) <= width for l in lines), f"{slug}:{line} wider than {width}"
             assert "┤" in text and "└" in text, f"{slug}:{line}: no chart at {width}"
+            flat = " ".join(text.split())  # a long label wraps onto a second line
             for series in fig.series:  # the legend names every series
-                assert series.label in text, f"{slug}:{line}: {series.label!r} missing at {width}"
+                assert series.label in flat, f"{slug}:{line}: {series.label!r} missing at {width}"
 
 
 def test_a_figure_is_a_chart_with_a_legend_and_each_series_drawn():
@@ -66,7 +67,7 @@ def test_a_figure_is_a_chart_with_a_legend_and_each_series_drawn():
     assert "Sigmoid and its derivative" in plain
     assert "•• σ(x)" in plain and "++ σ'(x)" in plain  # one character per series without colour
     assert plain.count("•") > 20 and plain.count("+") > 20
-    assert re.search(r"1\.00┤", plain) and re.search(r"0\.00┤", plain)  # σ runs from 0 to 1
+    assert re.search(r"^0\.2┤", plain, re.M) and re.search(r"^0\.8┤", plain, re.M)  # σ runs from 0 to 1
     coloured = render(f"```plot\n{SIGMOID}```\n", 80, color=True)
     assert any(ch in "\n".join(coloured) for ch in "⠁⠂⠄⡀⣀⠤")  # braille dots when there is colour
 
@@ -179,3 +180,45 @@ def test_figure_render_is_quick_at_120_columns():
     for _ in range(5):
         figures.draw(fig, 120)
     assert (time.perf_counter() - start) / 5 < 0.1  # 30 ms target, measured in the benchmark
+
+
+def test_the_shipped_notes_have_figures():
+    assert len({slug for slug, _, _ in SHIPPED}) >= 8
+
+
+# (note, start of a series label, x, value the note's prose or code gives, relative tolerance)
+PROSE = [
+    ("linear-and-logistic-regression", "σ(z)", 0, 0.5, 1e-9),
+    ("linear-and-logistic-regression", "σ'(z)", 0, 0.25, 1e-9),  # "at most 1/4"
+    ("linear-and-logistic-regression", "σ'(z)", 2, (1 / (1 + 2.718281828459045**-2)) * (1 - 1 / (1 + 2.718281828459045**-2)), 1e-6),
+    ("bias-variance-tradeoff", "expected error", 5, 0.0124, 1e-9),  # the code's assert
+    ("bias-variance-tradeoff", "variance", 5, 0.002, 1e-9),
+    ("bias-variance-tradeoff", "bias²", 7, 0.0016, 1e-9),
+    ("gradient-descent", "η = 1/L", 131, 1e-6, 0.1),  # "13.8 / 0.105 ≈ 131 steps"
+    ("gradient-descent", "η = 2/11", 69, 1e-6, 0.1),
+    ("gradient-descent", "heavy ball", 21, 1e-6, 0.15),
+    ("train-validation-test-splits", "a = 0.8", 10_000, 0.78, 0.01),  # "within about one point"
+    ("train-validation-test-splits", "a = 0.9", 1_000, 1.86, 0.01),  # "0.90 ± 0.019"
+    ("decision-trees-and-ensembles", "Gini", 0.8, 0.320, 1e-9),  # "falls from 0.320"
+    ("decision-trees-and-ensembles", "entropy", 0.8, 0.722, 1e-3),  # the table, split A
+    ("decision-trees-and-ensembles", "misclassification", 0.8, 0.2, 1e-9),
+    ("gradient-boosting-and-tabular-ml", "ν = 0.1", 22, 0.0985, 0.01),  # halving ν doubles M
+    ("gradient-boosting-and-tabular-ml", "ν = 0.05", 45, 0.0994, 0.01),
+    ("feature-engineering", "m = 50", 50, 0.5, 1e-9),
+    ("feature-engineering", "m = 10", 10, 0.5, 1e-9),
+    ("eigenvalues-eigenvectors-and-diagonalization", "ratio 0.99", 2300, 1e-10, 0.1),  # "about 2,300"
+    ("eigenvalues-eigenvectors-and-diagonalization", "ratio 0.9", 100, 0.9**100, 1e-9),
+    ("data-systems-landscape", "P(at least one", 100, 0.634, 1e-3),  # "≈ 0.634"
+]
+
+
+@pytest.mark.parametrize("slug,label,x,expected,tolerance", PROSE)
+def test_shipped_figures_agree_with_their_prose(slug, label, x, expected, tolerance):
+    specs = [figures.parse(spec) for s, _, spec in SHIPPED if s == slug]
+    series = next(s for fig in specs for s in fig.series if s.label.startswith(label))
+    if series.expression is not None:
+        (run,) = series.segments([float(x)])
+        value = run[0][1]
+    else:
+        value = dict(series.points)[x]
+    assert value == pytest.approx(expected, rel=tolerance)
