@@ -158,13 +158,13 @@ def test_hostile_specs_give_a_one_line_notice(name, tmp_path, monkeypatch):
     spec, expected = HOSTILE[name]
     start = time.perf_counter()
     message = figures.problem(spec)
+    assert time.perf_counter() - start < 2, name  # refused or evaluated quickly, never a hang
     assert message and "\n" not in message, name
     assert expected in message, message
     lines = render(f"Before.\n\n```plot\n{spec}```\n\nAfter.\n", 80, color=False)
     text = " ".join(lines)
     assert "figure not shown:" in text and "Before." in text and "After." in text, text[:300]
     assert not (tmp_path / "hacked").exists()
-    assert time.perf_counter() - start < 5, name
 
 
 def test_check_reports_a_broken_figure_with_its_line():
@@ -222,3 +222,20 @@ def test_shipped_figures_agree_with_their_prose(slug, label, x, expected, tolera
     else:
         value = dict(series.points)[x]
     assert value == pytest.approx(expected, rel=tolerance)
+
+
+def test_show_piped_draws_a_plain_chart_and_check_reports_a_broken_one(tmp_path):
+    from tests.conftest import note, write_collection
+    from tests.test_cli import run
+
+    body = f"Look.\n\n```plot\n{SIGMOID}```\n\nAnd a broken one:\n\n```plot\nx: [0, 1]\nseries:\n  - y: os.getcwd()\n```\n"
+    notes = write_collection(tmp_path / "n", {"01-p/01-m/01-f.md": note("Fig", "fig", body, summary="x", tags="[a, b, c]", level="intro")})
+    out = run("show", "fig", notes=notes)
+    assert out.returncode == 0
+    assert "\x1b[" not in out.stdout and "┤" in out.stdout and "•• σ(x)" in out.stdout
+    assert "[figure not shown: series 1: only the math functions can be called: os.getcwd()]" in " ".join(out.stdout.split())
+    raw = run("show", "fig", "--raw-math", notes=notes)
+    assert "y: 1/(1+exp(-x))" in raw.stdout and "┤" not in raw.stdout
+    check = run("check", notes=notes)
+    assert check.returncode == 1
+    assert check.stdout.strip().endswith("01-f.md:23: figure: series 1: only the math functions can be called: os.getcwd()")

@@ -510,6 +510,7 @@ async def test_x_runs_the_block_in_view_and_shows_its_output_below_it(tmp_path):
         await settle(pilot, app, lambda: "Setup first" in shown(app))
         view = app.query_one(NoteView)
         assert [c.kind for c in view.doc.codes] == ["run", "no-run", "run", "run"]
+        view.focus()
         view.scroll_to_line(view.doc.codes[2].y0)  # the print block at the top of the pane
         await pilot.pause(0.1)
         await pilot.press("x")  # runs the setup block first, as the tests do
@@ -531,10 +532,14 @@ async def test_a_running_block_shows_a_spinner_and_esc_cancels_it(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app, lambda: "Setup first" in shown(app))
         view = app.query_one(NoteView)
-        view.scroll_to_line(view.doc.codes[3].y0)
+        view.focus()
+        view.scroll_to_line(view.doc.codes[2].y0)  # the print block and the slow one in view
         await pilot.pause(0.1)
-        await pilot.press("x")
-        await settle(pilot, app, lambda: "running… (esc cancels)" in shown(app))
+        await pilot.press("x")  # the first in view that has not run: the print block
+        await settle(pilot, app, lambda: "the answer is 42" in shown(app), timeout=30)
+        assert "│ waiting" not in shown(app)
+        await pilot.press("x")  # pressed again: the next one, the slow block
+        await settle(pilot, app, lambda: "running… (esc cancels)" in shown(app), timeout=20)
         await pilot.press("escape")
-        await settle(pilot, app, lambda: "│ cancelled" in shown(app), timeout=10)
+        await settle(pilot, app, lambda: "│ cancelled" in shown(app), timeout=20)
         assert "running…" not in shown(app) and app._run is None

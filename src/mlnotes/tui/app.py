@@ -735,7 +735,12 @@ class ReaderApp(App):
         self._save_document()
 
     def _save_document(self, in_thread: bool = False) -> None:
-        view = self.query_one(NoteView)
+        from textual.css.query import NoMatches
+
+        try:
+            view = self.query_one(NoteView)
+        except NoMatches:  # the save timer fired while the app was closing: nothing on screen
+            return
         note = self.current
         if note is None or not view.doc.complete or self.raw_math or self.page_key != f"note:{note.slug}":
             return
