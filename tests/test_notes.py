@@ -36,6 +36,7 @@ def test_note_code_runs(slug, tmp_path):
     failed = result.failure
     detail = failed.error if failed is not None else ""
     assert result.ok, f"{note.path}: {result.summary()}\n{detail[-4000:]}"
+    assert len(result.results) == sum(block.run for block in blocks), f"{note.path}: not every block ran"
 
 
 def test_collection_has_no_problems():

@@ -46,8 +46,11 @@ def test_blocks_run_in_order_in_one_namespace_and_stop_at_a_failure(tmp_path):
     assert first.output == "first 0.25\n" and first.error is None
     assert second.output == "second\n"
     assert second.error.splitlines()[-1] == "ZeroDivisionError: division by zero"
-    assert f'"{tmp_path / "note.md"}", line 25, in <module>' in second.error  # the note's own lines
-    assert "runner" not in second.error and "exec(" not in second.error
+    frames = [line for line in second.error.splitlines() if line.startswith("  File ")]
+    assert frames == [  # the note's own frames only, with the note file's line numbers
+        f'  File "{tmp_path / "note.md"}", line 25, in <module>',
+        f'  File "{tmp_path / "note.md"}", line 15, in inverse',
+    ]
     assert not result.ok and result.summary() == "block at line 23 failed: ZeroDivisionError: division by zero"
 
 
