@@ -209,6 +209,7 @@ PROSE = [
     ("eigenvalues-eigenvectors-and-diagonalization", "ratio 0.99", 2300, 1e-10, 0.1),  # "about 2,300"
     ("eigenvalues-eigenvectors-and-diagonalization", "ratio 0.9", 100, 0.9**100, 1e-9),
     ("data-systems-landscape", "P(at least one", 100, 0.634, 1e-3),  # "≈ 0.634"
+    ("data-lakes-and-lakehouses", "T = 30 s", 10, 0.989, 1e-3),  # "1 − e^−4.5 ≈ 0.989"
 ]
 
 

@@ -543,3 +543,23 @@ async def test_a_running_block_shows_a_spinner_and_esc_cancels_it(tmp_path):
         await pilot.press("escape")
         await settle(pilot, app, lambda: "│ cancelled" in shown(app), timeout=20)
         assert "running…" not in shown(app) and app._run is None
+
+
+async def test_a_figure_is_drawn_in_the_note_and_r_shows_its_spec(tmp_path):
+    spec = "title: Decay\nx: [0, 10]\nseries:\n  - label: half each step\n    y: 0.5**x\n"
+    root = write_collection(
+        tmp_path / "fig",
+        {"01-p/01-m/01-fig.md": note("Figure Note", "fig", f"Before.\n\n```plot\n{spec}```\n\nAfter.", summary="F.", tags="[a, b, c]", level="intro")},
+    )
+    lib = load_library(root)
+    app = ReaderApp(lib, start=lib.get("fig"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: "Before." in shown(app))
+        text = shown(app)
+        assert "Decay" in text and "┤" in text and "── half each step" in text
+        assert text.index("Before.") < text.index("Decay") < text.index("After.")
+        width = app.query_one(NoteView).doc.width
+        assert all(len(line.rstrip()) <= width for line in text.splitlines())
+        await pilot.press("r")
+        await settle(pilot, app, lambda: "y: 0.5**x" in shown(app))
+        assert "┤" not in shown(app)
