@@ -6,9 +6,11 @@ Measures, median of several runs, on the shipped notes and on a synthetic collec
 10,000 notes (seeded, written to benchmarks/out/): library load (cold and with the metadata
 cache), full index build, one-note incremental update, search latency p50/p95 over a fixed
 list of 100 queries with snippets for the top 10, the same queries on SQLite FTS5 (stdlib)
-over the same notes as a reference, and peak RSS. The reader is measured on a real
-pseudo-terminal (process start to the note's text on screen, against a bare Textual app) and
-headless (opening the longest note, keystroke to search results painted).
+over the same notes as a reference, and peak RSS. Every figure (``plot`` block) of the notes
+is drawn at 120 columns, and the longest note with a figure rendered whole. The reader is
+measured on a real pseudo-terminal (process start to the note's text on screen, against a
+bare Textual app) and headless (opening the longest note, keystroke to search results
+painted).
 
 Every measurement that needs a clean process runs in a child process of its own.
 """
@@ -395,6 +397,53 @@ def tui_pty(notes: Path, runs: int) -> dict:
     return {"bare_textual_s": statistics.median(bare), "first_paint_s": statistics.median(paint)}
 
 
+def worker_figures(notes: Path, runs: int) -> dict:
+    """Every plot block of the notes drawn at 120 columns: the first (with its imports), then
+    each one ``runs`` times; and the longest note with figures rendered whole, as the reader does."""
+    from mlnotes import figures
+    from mlnotes.library import load_library
+    from mlnotes.markdown import make_parser
+
+    lib = load_library(notes)
+    specs = []
+    with_figures = []
+    for note in lib.notes:
+        found = [t.content for t in make_parser().parse(lib.body(note)) if t.type == "fence" and t.info.strip().startswith("plot")]
+        specs += found
+        if found:
+            with_figures.append(note)
+    if not specs:
+        return {}
+    start = time.perf_counter()
+    figures.draw(figures.parse(specs[0]), 120)
+    first_ms = (time.perf_counter() - start) * 1000
+    per_figure = []
+    for spec in specs:
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            figures.draw(figures.parse(spec), 120)
+            times.append((time.perf_counter() - start) * 1000)
+        per_figure.append(statistics.median(times))
+    from mlnotes.tui.render import note_sources, render
+
+    note = max(with_figures, key=lambda n: n.words)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        render(note_sources(lib, note, False), 100)
+        times.append((time.perf_counter() - start) * 1000)
+    return {
+        "figures": len(specs),
+        "first_figure_ms": first_ms,
+        "figure_median_ms": statistics.median(per_figure),
+        "figure_slowest_ms": max(per_figure),
+        "note_with_figures": note.slug,
+        "note_with_figures_ms": statistics.median(times),
+        "note_figures": len([t for t in make_parser().parse(lib.body(note)) if t.type == "fence" and t.info.strip().startswith("plot")]),
+    }
+
+
 # --------------------------------------------------------------------------- orchestration
 
 
@@ -428,7 +477,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         notes = Path(args.notes)
-        result = worker_engine(notes, args.runs) if args.worker == "engine" else worker_tui_headless(notes)
+        workers = {"engine": lambda: worker_engine(notes, args.runs), "figures": lambda: worker_figures(notes, args.runs)}
+        result = workers.get(args.worker, lambda: worker_tui_headless(notes))()
         print(json.dumps(result))
         return
     runs = 3 if args.quick else 5
@@ -456,6 +506,14 @@ def main() -> None:
     for name, r in rows:
         ratio = r["search_p95_ms"] / r["fts5_p95_ms"] if r.get("fts5_p95_ms") else float("nan")
         print(f"{'p95 ratio to FTS5':28} {name}: {ratio:.1f}×")
+    fig = child("figures", shipped, runs)
+    if fig:
+        print(f"\nfigures (shipped notes: {fig['figures']} plot blocks, 120 columns)")
+        print(f"{'first figure in a process (imports)':40} {fmt(fig['first_figure_ms'], ' ms', 1)}")
+        print(f"{'figure render, median over figures':40} {fmt(fig['figure_median_ms'], ' ms', 1)}")
+        print(f"{'figure render, slowest figure':40} {fmt(fig['figure_slowest_ms'], ' ms', 1)}  (target ≤ 30 ms)")
+        print(f"{'longest note with figures, rendered':40} {fmt(fig['note_with_figures_ms'], ' ms', 1)}"
+              f"  ({fig['note_with_figures']}, {fig['note_figures']} figure, 100 columns)")
     if not args.no_tui:
         head = child("tui", shipped, runs)
         pty_figures = tui_pty(shipped, runs)

@@ -5,57 +5,17 @@ from __future__ import annotations
 
 import ast
 import re
-import subprocess
-import sys
-import textwrap
 
 import pytest
-from markdown_it import MarkdownIt
 
 from mlnotes.library import load_library
+from mlnotes.runner import Run, note_blocks
 from tests.conftest import NOTES, REPO
 
 LIB = load_library(NOTES)
 NOTE_IDS = [n.slug for n in LIB.notes]
 REQUIRED = ["what textbooks skip", "connections", "self-check", "references"]
 CODE_TIMEOUT = 60  # seconds per note, generous for a loaded CI machine
-
-RUNNER = textwrap.dedent(
-    """
-    import random, sys
-    random.seed(0)
-    try:
-        import numpy as np
-        np.random.seed(0)
-    except ImportError:
-        pass
-    namespace = {"__name__": "__note__"}
-    for i, (line, code) in enumerate(BLOCKS):
-        try:
-            exec(compile(code, f"{PATH}:{line}", "exec"), namespace)
-        except BaseException as exc:
-            import traceback
-            traceback.print_exc()
-            sys.exit(f"block at line {line} failed: {type(exc).__name__}: {exc}")
-    """
-)
-
-
-def fences(note):
-    body = LIB.body(note)
-    for token in MarkdownIt("commonmark").parse(body):
-        if token.type == "fence":
-            yield token.info.strip().lower(), token.content, note.body_line + token.map[0]
-
-
-def python_blocks(note):
-    runnable, parse_only = [], []
-    for info, code, line in fences(note):
-        words = info.split()
-        if not words or words[0] not in ("python", "py", "python3"):
-            continue
-        (parse_only if "no-run" in words else runnable).append((line, code))
-    return runnable, parse_only
 
 
 def test_there_are_notes():
@@ -65,19 +25,18 @@ def test_there_are_notes():
 @pytest.mark.parametrize("slug", NOTE_IDS)
 def test_note_code_runs(slug, tmp_path):
     note = LIB.get(slug)
-    runnable, parse_only = python_blocks(note)
-    for line, code in parse_only:
-        try:
-            ast.parse(code)
-        except SyntaxError as exc:
-            pytest.fail(f"{note.path}:{line}: no-run block does not parse: {exc}")
-    if not runnable:
-        return
-    script = f"BLOCKS = {runnable!r}\nPATH = {str(note.path)!r}\n" + RUNNER
-    result = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, timeout=CODE_TIMEOUT, cwd=tmp_path
-    )
-    assert result.returncode == 0, f"{note.path}\n{result.stdout[-2000:]}\n{result.stderr[-4000:]}"
+    blocks = note_blocks(LIB, note)
+    for block in blocks:
+        if not block.run:
+            try:
+                ast.parse(block.code)
+            except SyntaxError as exc:
+                pytest.fail(f"{note.path}:{block.line}: no-run block does not parse: {exc}")
+    result = Run(blocks, note.path, timeout=CODE_TIMEOUT, cwd=tmp_path).wait()
+    failed = result.failure
+    detail = failed.error if failed is not None else ""
+    assert result.ok, f"{note.path}: {result.summary()}\n{detail[-4000:]}"
+    assert len(result.results) == sum(block.run for block in blocks), f"{note.path}: not every block ran"
 
 
 def test_collection_has_no_problems():

@@ -483,3 +483,83 @@ async def test_restart_paints_the_saved_rendering_of_the_last_note(tmp_path):
     async with third.run_test(size=SIZE) as pilot:
         await settle(pilot, third, lambda: third.current is not None)
         assert "giraffes" in shown(third) and "zebras" not in shown(third)
+
+
+def code_collection(tmp_path):
+    return write_collection(
+        tmp_path / "code",
+        {
+            "01-p/01-m/01-code.md": note(
+                "Code Note", "code",
+                "Setup first.\n\n```python\nanswer = 6 * 7\n```\n\n"
+                + "\n\n".join(f"Filler paragraph {i}." for i in range(30)) + "\n\n"
+                "```python no-run\nnot run at all\n```\n\n"
+                + "\n\n".join(f"More filler {i}." for i in range(30)) + "\n\n"
+                "## Result\n\n```python\nprint('the answer is', answer)\n```\n\n"
+                "```python\nimport time\nprint('waiting')\ntime.sleep(30)\n```\n",
+                summary="Code.", tags="[a, b, c]", level="intro",
+            ),
+        },
+    )
+
+
+async def test_x_runs_the_block_in_view_and_shows_its_output_below_it(tmp_path):
+    lib = load_library(code_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("code"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: "Setup first" in shown(app))
+        view = app.query_one(NoteView)
+        assert [c.kind for c in view.doc.codes] == ["run", "no-run", "run", "run"]
+        view.focus()
+        view.scroll_to_line(view.doc.codes[2].y0)  # the print block at the top of the pane
+        await pilot.pause(0.1)
+        await pilot.press("x")  # runs the setup block first, as the tests do
+        await settle(pilot, app, lambda: "the answer is 42" in shown(app), timeout=30)
+        lines = view.text_lines()
+        at = next(i for i, l in enumerate(lines) if "│ the answer is 42" in l)
+        assert "print('the answer is', answer)" in "".join(lines[at - 4 : at])  # right below its block
+        assert view.doc.codes[3].y0 > at  # what follows moved down
+        view.scroll_to_line(view.doc.codes[1].y0 - 2)  # only the no-run block in view
+        await pilot.pause(0.1)
+        await pilot.press("x")  # says so
+        await pilot.pause(0.2)
+        assert any("marked no-run" in str(n.message) for n in app._notifications)
+
+
+async def test_a_running_block_shows_a_spinner_and_esc_cancels_it(tmp_path):
+    lib = load_library(code_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("code"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: "Setup first" in shown(app))
+        view = app.query_one(NoteView)
+        view.focus()
+        view.scroll_to_line(view.doc.codes[2].y0)  # the print block and the slow one in view
+        await pilot.pause(0.1)
+        await pilot.press("x")  # the first in view that has not run: the print block
+        await settle(pilot, app, lambda: "the answer is 42" in shown(app), timeout=30)
+        assert "│ waiting" not in shown(app)
+        await pilot.press("x")  # pressed again: the next one, the slow block
+        await settle(pilot, app, lambda: "running… (esc cancels)" in shown(app), timeout=20)
+        await pilot.press("escape")
+        await settle(pilot, app, lambda: "│ cancelled" in shown(app), timeout=20)
+        assert "running…" not in shown(app) and app._run is None
+
+
+async def test_a_figure_is_drawn_in_the_note_and_r_shows_its_spec(tmp_path):
+    spec = "title: Decay\nx: [0, 10]\nseries:\n  - label: half each step\n    y: 0.5**x\n"
+    root = write_collection(
+        tmp_path / "fig",
+        {"01-p/01-m/01-fig.md": note("Figure Note", "fig", f"Before.\n\n```plot\n{spec}```\n\nAfter.", summary="F.", tags="[a, b, c]", level="intro")},
+    )
+    lib = load_library(root)
+    app = ReaderApp(lib, start=lib.get("fig"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: "Before." in shown(app))
+        text = shown(app)
+        assert "Decay" in text and "┤" in text and "── half each step" in text
+        assert text.index("Before.") < text.index("Decay") < text.index("After.")
+        width = app.query_one(NoteView).doc.width
+        assert all(len(line.rstrip()) <= width for line in text.splitlines())
+        await pilot.press("r")
+        await settle(pilot, app, lambda: "y: 0.5**x" in shown(app))
+        assert "┤" not in shown(app)

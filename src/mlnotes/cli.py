@@ -1,4 +1,4 @@
-"""The command line: ``mlnotes`` opens the reader; subcommands search, show, list, index, check.
+"""The command line: ``mlnotes`` opens the reader; subcommands search, show, list, index, check, run.
 
 Exit codes: 0 ok, 1 nothing found or problems found, 2 usage (bad arguments, no such notes
 folder). Errors are one line on stderr, never a traceback. Only the reader imports Textual;
@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("index", help="bring the search index up to date")
     p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
+
+    p = sub.add_parser("run", help="run a note's python blocks in order and print their output")
+    p.add_argument("note", nargs="+", help="slug or title")
+    p.add_argument("--timeout", type=_positive, default=60, metavar="SECONDS", help="time limit for the whole note (default 60)")
 
     sub.add_parser("check", help="list every problem in the collection; exit 1 if any")
     return parser
@@ -315,14 +319,15 @@ def cmd_index(args) -> int:
 
 
 def collection_problems(lib) -> list:
-    """Every problem: the loader's, and formulas that do not parse."""
+    """Every problem: the loader's, formulas that do not parse and figures that cannot be drawn."""
     from mlnotes.library import Problem
-    from mlnotes.markdown import math_problems
+    from mlnotes.markdown import figure_problems, math_problems
     from mlnotes.prereqs import cycle_problems
 
     problems = list(lib.problems) + cycle_problems(lib)
     for note in lib.notes:
-        for line, message in math_problems(lib.body(note)):
+        body = lib.body(note)
+        for line, message in math_problems(body) + figure_problems(body):
             problems.append(Problem(note.path, note.body_line + line - 1, message))
     problems.sort(key=lambda p: (str(p.path), p.line))
     return problems
@@ -339,6 +344,47 @@ def cmd_check(args) -> int:
     return EXIT_NOTHING if problems else EXIT_OK
 
 
+def cmd_run(args) -> int:
+    """Run a note's code as the tests do, each block's output under its first lines."""
+    import tempfile
+
+    from rich.text import Text
+
+    from mlnotes.runner import Run, note_blocks
+
+    lib = load(args)
+    note = find_note(lib, args.note)
+    blocks = note_blocks(lib, note)
+    if not blocks:
+        raise CliError(f"{note.slug} has no python blocks")
+    out = _console()
+    where = _relpath(note.path)
+    with tempfile.TemporaryDirectory(prefix="mlnotes-run-") as cwd:  # files the code writes go away
+        result = Run(blocks, note.path, timeout=args.timeout, cwd=cwd).wait()
+    ran = {id(r.block): r for r in result.results}
+    for block in blocks:
+        head = block.head
+        more = sum(1 for line in block.code.splitlines() if line.strip()) - len(head)
+        out.print(Text(f"── {where}:{block.line}" + ("" if block.run else "  (no-run: not run)"), style="bold"), soft_wrap=True)
+        for line in head:
+            out.print(Text(f"   {line}", style="dim"), soft_wrap=True)
+        if more > 0:
+            out.print(Text(f"   … {more} more line{'s' if more != 1 else ''}", style="dim"))
+        r = ran.get(id(block))
+        if r is not None:
+            if r.output:
+                out.print(Text(r.output.rstrip("\n")), soft_wrap=True)
+            if r.error is not None:
+                out.print(Text(r.error.rstrip("\n"), style="red"), soft_wrap=True)
+        out.print()
+        if r is not None and r.error is not None:
+            break
+    problem = result.summary()
+    if problem is not None:
+        raise CliError(problem)
+    return EXIT_OK
+
+
 def cmd_reader(args, note_words: list[str] | None = None) -> int:
     lib = load(args)
     note = find_note(lib, note_words) if note_words else None
@@ -353,7 +399,7 @@ def reset_state() -> None:
     reset_all()
 
 
-COMMANDS = {"search": cmd_search, "show": cmd_show, "list": cmd_list, "path": cmd_path, "index": cmd_index, "check": cmd_check}
+COMMANDS = {"search": cmd_search, "show": cmd_show, "list": cmd_list, "path": cmd_path, "index": cmd_index, "check": cmd_check, "run": cmd_run}
 
 
 def main(argv: list[str] | None = None) -> int:

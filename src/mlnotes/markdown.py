@@ -7,11 +7,14 @@ unescaped, and with a math plugin on the formulas vanish. Here the dollar-math r
 sentence; display math a 2-D block, centred as a rectangle.
 
 The same tokenizer (:func:`make_parser`) serves :func:`iter_math` and :func:`math_problems`,
-so what the checker reports is what the reader shows.
+so what the checker reports is what the reader shows. A ```` ```plot ```` fence is a figure
+(:mod:`mlnotes.figures`), drawn at the width it is given; a ```` ```python ```` block is
+tagged (style meta ``code``) so the reader can find it on screen and run it.
 """
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
@@ -26,6 +29,7 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.errors import MissingStyle
 from rich.markdown import (
+    CodeBlock,
     Heading,
     Markdown,
     MarkdownContext,
@@ -35,18 +39,20 @@ from rich.markdown import (
 )
 from rich.segment import Segment
 from rich.style import Style
+from rich.syntax import Syntax
 from rich.text import Text, TextType
 from rich.theme import Theme
 
 from mlnotes import texmath
 from mlnotes.sanitize import clean
 
-__all__ = ["NOTE_THEME", "NoteMarkdown", "iter_math", "make_parser", "math_problems"]
+__all__ = ["NOTE_THEME", "NoteMarkdown", "figure_problems", "iter_math", "make_parser", "math_problems"]
 
 NOTE_THEME = Theme(
     {
         "mlnotes.math": "#9cc7e8",
         "mlnotes.math.error": "dim",
+        "mlnotes.notice": "italic #d7af5f",
         "mlnotes.link": "underline #7fb8d8",
         "mlnotes.link.broken": "underline #d77f7f",
     }
@@ -176,6 +182,28 @@ def math_problems(source: str) -> list[tuple[int, str]]:
                     )
                 )
     problems.sort(key=lambda problem: problem[0])
+    return problems
+
+
+PYTHON_FENCES = ("python", "py", "python3")
+
+
+def fence_words(info: str) -> list[str]:
+    """The words of a fence's info string, lower case: ``python no-run`` → [python, no-run]."""
+    return info.strip().lower().split()
+
+
+def figure_problems(source: str) -> list[tuple[int, str]]:
+    """(1-based line of the fence, message) for each ```` ```plot ```` block that cannot be drawn."""
+    from mlnotes import figures
+
+    problems = []
+    for token in _parser().parse(clean(source)):
+        words = fence_words(token.info) if token.type == "fence" else []
+        if words and words[0] == "plot":
+            message = figures.problem(token.content)
+            if message is not None:
+                problems.append(((token.map[0] + 1) if token.map else 1, f"figure: {message}"))
     return problems
 
 
@@ -310,6 +338,62 @@ class MathBlock(MarkdownElement):
             yield Segment.line()
 
 
+class _Fence(CodeBlock):
+    """A fenced block: a figure for ```` ```plot ````; otherwise code, with Python blocks
+    tagged ``code`` (``run`` or ``no-run``) in their style meta."""
+
+    @classmethod
+    def create(cls, markdown: Markdown, token: Token) -> MarkdownElement:
+        words = fence_words(token.info or "")
+        if words and words[0] == "plot":
+            return FigureBlock(token.content, getattr(markdown, "raw_math", False), markdown.code_theme)
+        block = super().create(markdown, token)
+        block.kind = None
+        if words and words[0] in PYTHON_FENCES:
+            block.kind = "no-run" if "no-run" in words else "run"
+        return block
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        if self.kind is None:
+            yield from super().__rich_console__(console, options)
+            return
+        tag = Style(meta={"code": [id(self), self.kind]})
+        for syntax in super().__rich_console__(console, options):
+            lines = console.render_lines(syntax, options, new_lines=True)
+            for line in lines:
+                yield from Segment.apply_style(line, post_style=tag)
+
+
+def _colour(console: Console) -> bool:
+    return console.color_system is not None and not console.no_color and not os.environ.get("NO_COLOR")
+
+
+class FigureBlock(MarkdownElement):
+    """A ```` ```plot ```` block: the chart at the width given, or a one-line notice when the
+    spec is broken; the spec itself in the raw view."""
+
+    def __init__(self, source: str, raw: bool, code_theme: str) -> None:
+        self.source = source
+        self.raw = raw
+        self.code_theme = code_theme
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        from mlnotes import figures
+
+        if self.raw:
+            yield Syntax(self.source.rstrip(), "yaml", theme=self.code_theme, word_wrap=True, padding=1)
+            return
+        try:
+            lines = figures.draw(figures.parse(self.source), options.max_width, color=_colour(console))
+        except figures.FigureError as exc:
+            yield Text(f"[figure not shown: {exc}]", style=_style(console, "mlnotes.notice"))
+            return
+        for line in lines:
+            text = Text.from_ansi(line, no_wrap=True, overflow="crop")
+            text.truncate(options.max_width)
+            yield text
+
+
 class NoteMarkdown(Markdown):
     """Rich Markdown with math and wikilinks; ``source`` is sanitized first.
 
@@ -325,6 +409,8 @@ class NoteMarkdown(Markdown):
         "th_open": _TableCell,
         "math_block": MathBlock,
         "math_block_label": MathBlock,
+        "fence": _Fence,
+        "code_block": _Fence,
     }
 
     def __init__(

@@ -101,6 +101,10 @@ class ReaderApp(App):
         self._pending_find: tuple[re.Pattern[str], str] | None = None
         self._pending_scroll: float | None = None
         self._keep_place = 0  # letters and digits above the reader's place, for scroll_y=None
+        self._outputs: dict[str, dict[int, tuple[str, str]]] = {}  # slug → block → (kind, text)
+        self._run: tuple[str, int, object] | None = None  # (slug, block, Run) while code runs
+        self._spinner = None
+        self._spin = 0
         self._user_keymap, self._keymap_error = load_keymap()
         if os.environ.get("NO_COLOR"):
             self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
@@ -319,7 +323,7 @@ class ReaderApp(App):
         cached = self._cache.get(cache_key)
         if cached is not None:
             self._cache.move_to_end(cache_key)
-            view.show(cached, scroll_y=self._landing(cached, scroll_y))
+            view.show(self._with_outputs(cached), scroll_y=self._landing(cached, scroll_y))
             self._after_render(cached)
             return
         self.render_worker(cache_key, sources, width, scroll_y)
@@ -354,7 +358,7 @@ class ReaderApp(App):
         lands; otherwise the page on screen stays until the whole new one is ready."""
         view = self.query_one(NoteView)
         if self._current_key(cache_key) and scroll_y is not None and scroll_y + view.size.height <= len(doc.lines):
-            view.show(doc, scroll_y=scroll_y)
+            view.show(self._with_outputs(doc), scroll_y=scroll_y)
 
     def _current_key(self, cache_key) -> bool:
         return cache_key[0] == self.page_key and cache_key[2] == self.raw_math
@@ -366,7 +370,7 @@ class ReaderApp(App):
         if not self._current_key(cache_key):
             return
         view = self.query_one(NoteView)
-        view.show(doc, scroll_y=self._landing(doc, scroll_y))
+        view.show(self._with_outputs(doc), scroll_y=self._landing(doc, scroll_y))
         self._pending_scroll = None
         self._after_render(doc)
         self._start_index()
@@ -604,6 +608,75 @@ class ReaderApp(App):
             if key.palette and key.id not in ("quit", "help"):
                 yield SystemCommand(key.description, f"key: {key.key_display or key.keys.split(',')[0]}", partial(self.run_action, key.action))
 
+    # ------------------------------------------------------------------ running code
+
+    def action_run_code(self) -> None:
+        """Run the first Python block in view that has not run yet (and the blocks before it,
+        as the tests do), and show its output below it; pressed again, the next one."""
+        note, view = self.current, self.query_one(NoteView)
+        if note is None or self.page_key != f"note:{note.slug}" or not view.doc.complete:
+            return
+        k = view.code_in_view(set(self._outputs.get(note.slug, {})))
+        if k is None:
+            self.notify("No Python block in view: scroll to one and press x.", timeout=3)
+            return
+        if view.doc.codes[k].kind == "no-run":
+            self.notify("This block is marked no-run: it is not run.", timeout=3)
+            return
+        if self._run is not None:
+            self.notify("A block is already running (esc cancels it).", timeout=3)
+            return
+        from mlnotes.runner import Run, note_blocks
+
+        blocks = note_blocks(self.lib, note)
+        if k >= len(blocks):
+            return
+        job = Run(blocks[: k + 1], note.path)
+        self._run = (note.slug, k, job)
+        self._spin = 0
+        self._set_output(note.slug, k, ("running", ""))
+        self._spinner = self.set_interval(0.1, self._spin_once)
+        self.run_worker(partial(self._run_blocks, note.slug, k, job), thread=True, group="run")
+
+    def _run_blocks(self, slug: str, k: int, job) -> None:
+        result = job.wait()
+        self.call_from_thread(self._ran, slug, k, result)
+
+    def _ran(self, slug: str, k: int, result) -> None:
+        if self._spinner is not None:
+            self._spinner.stop()
+        self._run = None
+        self._set_output(slug, k, _output_of(result))
+
+    def _spin_once(self) -> None:
+        if self._run is not None:
+            self._spin += 1
+            slug, k, _ = self._run
+            self._set_output(slug, k, ("running", ""))
+
+    @on(NoteView.Escaped)
+    def escaped(self) -> None:
+        if self._run is not None:
+            self._run[2].cancel()
+
+    def _set_output(self, slug: str, k: int, output: tuple[str, str]) -> None:
+        self._outputs.setdefault(slug, {})[k] = output
+        if self.page_key != f"note:{slug}":
+            return
+        view = self.query_one(NoteView)
+        base = self._cache.get((self.page_key, view.doc.width, self.raw_math))
+        if base is not None:
+            view.show(self._with_outputs(base), scroll_y=None)
+
+    def _with_outputs(self, doc: Rendered) -> Rendered:
+        """``doc`` with the output of each block that was run below that block."""
+        outputs = self._outputs.get(self.page_key[5:], {}) if self.page_key and self.page_key.startswith("note:") else {}
+        inserts = {}
+        for k, (kind, text) in outputs.items():
+            if k < len(doc.codes):
+                inserts[doc.codes[k].y1 - 1] = _output_lines(kind, text, doc.width, self._spin)
+        return doc.with_lines_after(inserts) if inserts else doc
+
     # ------------------------------------------------------------------ state
 
     def _save_position(self) -> None:
@@ -697,20 +770,26 @@ class ReaderApp(App):
         self._save_document()
 
     def _save_document(self, in_thread: bool = False) -> None:
-        view = self.query_one(NoteView)
+        from textual.css.query import NoMatches
+
+        try:
+            view = self.query_one(NoteView)
+        except NoMatches:  # the save timer fired while the app was closing: nothing on screen
+            return
         note = self.current
         if note is None or not view.doc.complete or self.raw_math or self.page_key != f"note:{note.slug}":
             return
         key = self._document_key(note, self.size.width, self._sidebar_shown())
-        if self._saved_document is not None and self._saved_document[0] == key and self._saved_document[1] is view.doc:
+        doc = self._cache.get((self.page_key, view.doc.width, False), view.doc)  # without code output
+        if self._saved_document is not None and self._saved_document[0] == key and self._saved_document[1] is doc:
             return  # already on disk
         from mlnotes.tui.document import save_document
 
-        self._saved_document = (key, view.doc)
+        self._saved_document = (key, doc)
         if in_thread:  # the longest note takes tens of milliseconds to write
-            self.run_worker(partial(save_document, self._document_path, key, view.doc), thread=True, group="save")
+            self.run_worker(partial(save_document, self._document_path, key, doc), thread=True, group="save")
         else:
-            save_document(self._document_path, key, view.doc)
+            save_document(self._document_path, key, doc)
 
     async def action_quit(self) -> None:
         self._save_on_exit()
@@ -723,6 +802,46 @@ class ReaderApp(App):
             self.state.save()
         if self.index is not None:
             self.index.close()
+
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+def _output_of(result) -> tuple[str, str]:
+    """(kind, text) to show for a run: the block's output, or why there is none."""
+    if result.missing or result.cancelled or result.timed_out:
+        return "notice", result.summary()
+    last = result.results[-1] if result.results else None
+    failed = result.failure
+    if failed is not None:
+        head = "" if failed is last else f"the block at line {failed.block.line} failed first:\n"
+        return "error", (failed.output + "\n" if failed is last and failed.output else "") + head + failed.error
+    if result.returncode:
+        return "notice", result.summary()
+    return "output", (last.output if last is not None else "") or "(no output)"
+
+
+def _output_lines(kind: str, text: str, width: int, spin: int) -> list:
+    """The lines shown under a block: its output, a traceback, a notice or the spinner."""
+    from rich.segment import Segment
+    from rich.style import Style
+
+    bar = Segment("  │ ", Style(color="#5f87af"))
+    if kind == "running":
+        rows = [f"{SPINNER[spin % len(SPINNER)]} running… (esc cancels)"]
+        style = Style(color="#87afd7", italic=True)
+    else:
+        rows = text.rstrip("\n").expandtabs().splitlines() or [""]
+        style = {"output": Style(color="#d0d0d0"), "error": Style(color="#d77f7f"), "notice": Style(color="#d7af5f", italic=True)}[kind]
+    room = max(8, width - bar.cell_length)
+    lines = [[Segment(" " * width)]]
+    for row in rows[:400]:
+        chunks = [row[i : i + room] for i in range(0, len(row), room)] or [""]
+        for chunk in chunks:
+            lines.append([bar, Segment(chunk.ljust(room), style)])
+    if len(rows) > 400:
+        lines.append([bar, Segment(f"… {len(rows) - 400} more lines (mlnotes run shows them all)".ljust(room), style)])
+    return lines
 
 
 def run_reader(lib: Library, start: Note | None = None) -> int:

@@ -39,6 +39,7 @@ APP_KEYS = [
     Key("mark-unread", "u", "mark_unread", "Mark unread", show=False),
     Key("toggle-sidebar", "s", "toggle_sidebar", "Sidebar", show=False),
     Key("raw-math", "r", "raw_math", "Raw TeX", show=False),
+    Key("run-code", "x", "run_code", "Run code block", show=False),
     Key("home", "h", "home", "Home", show=False),
     Key("problems", "exclamation_mark", "problems", "Problems", show=False, key_display="!"),
     Key("help", "question_mark", "help", "Keys", key_display="?"),

@@ -29,22 +29,41 @@ class LinkSpot:
 
 
 @dataclass
+class CodeSpot:
+    """The lines [y0, y1) of a Python block; ``kind`` is "run" or "no-run"."""
+
+    kind: str
+    y0: int
+    y1: int
+
+
+@dataclass
 class Rendered:
-    """A note rendered at one width: lines of segments, heading anchors and link positions."""
+    """A note rendered at one width: lines of segments, heading anchors, link positions and
+    where its Python blocks are (in the note's order)."""
 
     width: int
     lines: list[list[Segment]] = field(default_factory=list)
     anchors: list[Anchor] = field(default_factory=list)
     links: list[LinkSpot] = field(default_factory=list)
     complete: bool = False
+    codes: list[CodeSpot] = field(default_factory=list)
 
     def extend(self, lines: list[list[Segment]], anchor: Anchor | None) -> None:
         base = len(self.lines)
         if anchor is not None:
             anchor.y = base
             self.anchors.append(anchor)
+        block = None  # the code tag of the last line seen in a block
         for dy, line in enumerate(lines):
             x = 0
+            tag = next((seg.style.meta["code"] for seg in line if seg.style is not None and seg.style._meta and "code" in seg.style.meta), None)
+            if tag is not None:
+                if tag == block and self.codes and self.codes[-1].y1 == base + dy:
+                    self.codes[-1].y1 += 1
+                else:
+                    self.codes.append(CodeSpot(str(tag[1]), base + dy, base + dy + 1))
+            block = tag
             for seg in line:
                 width = seg.cell_length
                 meta = seg.style.meta if seg.style is not None and seg.style._meta else None
@@ -58,10 +77,25 @@ class Rendered:
                 x += width
         self.lines.extend(lines)
 
+    def with_lines_after(self, inserts: dict[int, list[list[Segment]]]) -> Rendered:
+        """A copy with extra lines after some lines (``{y: lines}``); what is below moves down."""
+
+        def moved(y: int) -> int:
+            return y + sum(len(extra) for at, extra in inserts.items() if at < y)
+
+        doc = Rendered(self.width, complete=self.complete)
+        for y, line in enumerate(self.lines):
+            doc.lines.append(line)
+            doc.lines.extend(inserts.get(y, []))
+        doc.anchors = [Anchor(a.title, a.level, moved(a.y)) for a in self.anchors]
+        doc.links = [LinkSpot(l.slug, moved(l.y), l.x0, l.x1) for l in self.links]
+        doc.codes = [CodeSpot(c.kind, moved(c.y0), moved(c.y1 - 1) + 1) for c in self.codes]
+        return doc
+
 
 # --------------------------------------------------------------------------- on disk
 
-DOC_FORMAT = 1
+DOC_FORMAT = 2
 
 
 def save_document(path, key: dict, doc: Rendered) -> None:
@@ -86,6 +120,7 @@ def save_document(path, key: dict, doc: Rendered) -> None:
         "lines": lines,
         "anchors": [[a.title, a.level, a.y] for a in doc.anchors],
         "links": [[l.slug, l.y, l.x0, l.x1] for l in doc.links],
+        "codes": [[c.kind, c.y0, c.y1] for c in doc.codes],
     }
     try:
         atomic_write(path, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
@@ -108,6 +143,7 @@ def load_document(path, key: dict) -> Rendered | None:
         doc.lines = [[Segment(text, styles[k]) for text, k in line] for line in data["lines"]]
         doc.anchors = [Anchor(str(t), int(lvl), int(y)) for t, lvl, y in data["anchors"]]
         doc.links = [LinkSpot(str(s), int(y), int(x0), int(x1)) for s, y, x0, x1 in data["links"]]
+        doc.codes = [CodeSpot(str(k), int(y0), int(y1)) for k, y0, y1 in data["codes"]]
         return doc
     except Exception:  # noqa: BLE001 - a damaged cache (bad style strings too) only costs a render
         return None

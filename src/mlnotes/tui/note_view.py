@@ -51,6 +51,9 @@ class NoteView(ScrollView, can_focus=True):
             self.y = y
             self.at_end = at_end
 
+    class Escaped(Message):
+        """esc with nothing to clear in the pane (the app may have something to cancel)."""
+
     class FindStatus(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -197,6 +200,8 @@ class NoteView(ScrollView, can_focus=True):
         elif self.link_index >= 0:
             self.link_index = -1
             self.refresh()
+        else:
+            self.post_message(self.Escaped())
 
     # ------------------------------------------------------------------ links
 
@@ -270,6 +275,14 @@ class NoteView(ScrollView, can_focus=True):
         if slug:
             event.stop()
             self.post_message(self.LinkChosen(slug))
+
+    def code_in_view(self, done: set[int] = frozenset()) -> int | None:
+        """The index of the first runnable Python block in view not in ``done`` (else the
+        first runnable one in view, else the first in view), or None when none is in view."""
+        top, height = self.scroll_offset.y, max(1, self.scrollable_content_region.height)
+        seen = [k for k, spot in enumerate(self.doc.codes) if spot.y1 > top and spot.y0 < top + height]
+        runnable = [k for k in seen if self.doc.codes[k].kind == "run"]
+        return next((k for k in runnable if k not in done), (runnable or seen or [None])[0])
 
     def scroll_to_line(self, y: int) -> None:
         # Right after show() the new virtual size is not laid out yet and a scroll would be
