@@ -49,7 +49,7 @@ CASES = [
  # plain-language questions
  ("why does averaging trees reduce variance","decision-trees-and-ensembles"),
  ("how do I avoid leaking the target into features","feature-engineering"),
- ("what happens when the learning rate is too large","gradient-descent"),
+ ("what happens when the learning rate is too large",("gradient-descent","gradient-methods","bridge-adam-and-learning-rate-theory")),
  ("why is my training data wrong after a backfill","batch-pipelines-and-elt"),
  ("how many rows do I need to sample to catch bad data","data-quality-and-testing"),
  ("when is a matrix diagonalizable","eigenvalues-eigenvectors-and-diagonalization"),
