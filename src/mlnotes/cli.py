@@ -176,8 +176,8 @@ def note_renderables(lib, note, raw_math: bool = False):
     from mlnotes.markdown import NoteMarkdown
 
     header = Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"))
-    resolve = lambda slug: (lib.get(slug).title if lib.get(slug) else None)  # noqa: E731
-    return header, NoteMarkdown(lib.body(note), raw_math=raw_math, resolve_link=resolve)
+    # The outline's text: the body without its HTML comments.
+    return header, NoteMarkdown(lib.outline(note).text, raw_math=raw_math, resolve_link=lib.resolve)
 
 
 def cmd_show(args) -> int:

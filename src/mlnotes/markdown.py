@@ -12,7 +12,6 @@ so what the checker reports is what the reader shows.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -39,6 +38,7 @@ from rich.text import Text, TextType
 from rich.theme import Theme
 
 from mlnotes import texmath
+from mlnotes.outline import WIKILINK, link_target, parse_wikilink
 from mlnotes.sanitize import clean
 
 __all__ = ["NOTE_THEME", "NoteMarkdown", "iter_math", "make_parser", "math_problems"]
@@ -54,7 +54,6 @@ NOTE_THEME = Theme(
 
 _INLINE_MATH = ("math_inline", "math_inline_double")
 _BLOCK_MATH = ("math_block", "math_block_label")
-_WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -87,20 +86,22 @@ def _math_inline_with_line() -> Callable[[StateInline, bool], bool]:
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
-    """``[[slug]]`` or ``[[slug|shown text]]`` (``\\|`` too, as written in a table)."""
+    """A wikilink, in the one grammar of :func:`mlnotes.outline.parse_wikilink`:
+    ``[[slug]]``, ``[[slug|text]]``, ``[[slug#section]]``, ``[[slug#section|text]]``
+    (``\\|`` too, as written in a table)."""
     if not state.src.startswith("[[", state.pos):
         return False
-    match = _WIKILINK.match(state.src, state.pos)
+    match = WIKILINK.match(state.src, state.pos)
     if match is None:
         return False
-    slug, bar, shown = match.group(1).partition("|")
-    slug = slug.rstrip("\\").strip()
-    if not slug:
+    parsed = parse_wikilink(match.group(1))
+    if parsed is None:
         return False
     if not silent:
+        slug, section, shown = parsed
         token = state.push("wikilink", "", 0)
-        token.content = shown.strip() if bar else ""
-        token.meta = {"slug": slug}
+        token.content = shown or ""
+        token.meta = {"slug": slug, "target": link_target(slug, section)}
     state.pos = match.end()
     return True
 
@@ -313,8 +314,9 @@ class MathBlock(MarkdownElement):
 class NoteMarkdown(Markdown):
     """Rich Markdown with math and wikilinks; ``source`` is sanitized first.
 
-    ``raw_math`` shows the TeX source instead of rendered math. ``resolve_link(slug)``
-    returns a note's title, or None when no note has that slug (shown as broken).
+    ``raw_math`` shows the TeX source instead of rendered math. ``resolve_link(target)``
+    (``slug`` or ``slug#section``) returns a note's title, or None when no note has that
+    slug or that section (shown as broken). A link's segments carry ``{"wikilink": target}``.
     """
 
     elements = {
@@ -365,9 +367,9 @@ class NoteMarkdown(Markdown):
             return _Piece(" ".join(tex.split()), "mlnotes.math.error")
 
     def _link(self, token: Token) -> _Piece:
-        slug = token.meta["slug"]
-        title = self.resolve_link(slug) if self.resolve_link is not None else None
+        slug, target = token.meta["slug"], token.meta["target"]
+        title = self.resolve_link(target) if self.resolve_link is not None else None
         broken = self.resolve_link is not None and title is None
         shown = token.content or title or slug
         style = "mlnotes.link.broken" if broken else "mlnotes.link"
-        return _Piece(shown, style, {"wikilink": slug})
+        return _Piece(shown, style, {"wikilink": target})

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from mlnotes.paths import atomic_write, cache_dir, collection_key
 
-FORMAT = 1
+FORMAT = 2  # 2: links carry their section, notes their section anchors
 
 
 class MetaCache:
