@@ -156,6 +156,7 @@ def cmd_search(args) -> int:
     if not results.hits:
         out.print(f"No notes match {text!r}.")
         return EXIT_NOTHING
+    out.print(Text(_count_line(results.total, len(results.hits)), style="dim"))
     for rank, hit in enumerate(results.hits, 1):
         line = Text.assemble((f"{rank:>2}. ", "dim"), (hit.title, "bold"), ("  ", ""), (f"{hit.part} › {hit.module}", "dim"))
         out.print(line)
@@ -167,6 +168,12 @@ def cmd_search(args) -> int:
         out.print(snippet, soft_wrap=True)
         out.print(Text(f"    {hit.slug}", style="dim"))
     return EXIT_OK
+
+
+def _count_line(total: int, shown: int) -> str:
+    """How many notes match (all of them, not only those shown), the same words as the reader."""
+    line = f"{total} notes match" if total != 1 else "1 note matches"
+    return line + (f" · the best {shown} shown" if shown < total else "")
 
 
 def note_renderables(lib, note, raw_math: bool = False):

@@ -106,14 +106,16 @@ def make_snippet(sections: list, terms: list[Term], phrases: list | None = None)
         phrase_text = bool(phrases) and any(p.search(text) or p.search(heading) for p in phrases)
         phrase_code = bool(phrases) and not phrase_text and any(p.search(code) for p in phrases)
         explains = kind != CODE
+        matched = len(in_text | in_heading)
         score = (
             phrase_text,
             phrase_code,
-            len(in_text | in_heading),
-            explains,
+            matched,
+            explains and matched > 0,
             len(in_heading),
             min(count, 30),
             len(in_code),
+            explains,
         )
         if best is None or score > best[0]:
             best = (score, heading, anchor, text, code)
