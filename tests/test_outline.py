@@ -58,7 +58,7 @@ The numpy version of the update.
 
 ```python
 def descend(theta, grad):
-    # kangaroo: only a code comment says this
+    # update step: the code says "update" once more than the prose does
     return theta - 0.1 * grad  # spectralword
 ```
 
@@ -121,6 +121,21 @@ def test_a_heading_with_code_and_math_is_titled_as_the_reader_shows_it(outlined)
 def test_a_level_four_section_is_a_landing_place(outlined):
     _, data = search_json(outlined, "wombat")
     assert data["results"][0]["heading"] == "Deep detail"
+
+
+async def test_the_reader_lands_on_a_level_four_section(outlined):
+    app = ReaderApp(load_library(outlined))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("slash", *"wombat")
+        screen = app.screen
+        await settle(pilot, app, lambda: screen.last_query == "wombat")
+        await pilot.press("enter")
+        view = app.query_one(NoteView)
+        await settle(pilot, app, lambda: bool(view.matches))
+        await pilot.pause(0.1)
+        deep = [a for a in view.doc.anchors if a.title == "Deep detail"]
+        assert deep and view.scroll_offset.y == min(deep[0].y, view.max_scroll_y) > 0
 
 
 # -- HTML comments -----------------------------------------------------------------------------
@@ -219,16 +234,19 @@ def test_in_code_is_the_landing_place_only_when_the_match_is_only_there(outlined
 
 @pytest.fixture
 def many(tmp_path):
-    files = {f"01-p/01-m/{i:02d}-n{i}.md": note(f"Note {i}", f"n{i}", f"Common ground number {i}.") for i in range(1, 26)}
+    files = {
+        f"01-p/01-m/{i:02d}-n{i}.md": note(f"Note {i}", f"n{i}", f"Common ground number {i}, {'alpha' if i % 2 else 'beta'}.")
+        for i in range(1, 26)
+    }
     return write_collection(tmp_path / "many", files)
 
 
 def test_totals_count_every_matching_note_whatever_the_limit(many):
     for limit in (2, 10, 50):
-        _, data = search_json(many, "common", limit=limit)
+        _, data = search_json(many, "alpha", "beta", limit=limit)  # 13 notes say alpha, 12 beta
         assert data["total"] == 25, limit
         assert len(data["results"]) == min(limit, 25)
-    out = run("search", "common", "--limit", "2", notes=many, env={"NO_COLOR": "1"})
+    out = run("search", "alpha", "beta", "--limit", "2", notes=many, env={"NO_COLOR": "1"})
     assert "25 notes match · the best 2 shown" in out.stdout
 
 
@@ -236,9 +254,9 @@ async def test_the_reader_counts_every_matching_note(many):
     app = ReaderApp(load_library(many))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app)
-        await pilot.press("slash", *"common")
+        await pilot.press("slash", *"alpha beta")
         screen = app.screen
-        await settle(pilot, app, lambda: screen.last_query == "common")
+        await settle(pilot, app, lambda: screen.last_query == "alpha beta")
         status = str(screen.query_one("#search-status").render())
         assert status.startswith("25 notes"), status
         assert len(screen._hits) == 20

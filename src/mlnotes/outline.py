@@ -47,6 +47,7 @@ _UNDERSCORE_EMPH = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
+_BAR = re.compile(r"(?<!\\)\|")
 _CELL = "\x00"  # stands for a cell border while a table row is made plain
 
 KIND_TITLES = {
@@ -212,14 +213,16 @@ def plain_inline(
     out: list[str] = []
 
     def plain(segment: str) -> str:
-        segment = _UNDERSCORE_EMPH.sub(r"\1", segment)
-        segment = _EMPHASIS.sub("", segment)
-        if table_row:
-            segment = re.sub(r"(?<!\\)\|", _CELL, segment)
-        return _ESCAPE.sub(r"\1", segment)
+        if "_" in segment:
+            segment = _UNDERSCORE_EMPH.sub(r"\1", segment)
+        if "*" in segment or "_" in segment or "~" in segment:
+            segment = _EMPHASIS.sub("", segment)
+        if table_row and "|" in segment:
+            segment = _BAR.sub(_CELL, segment)
+        return _ESCAPE.sub(r"\1", segment) if "\\" in segment else segment
 
     last = 0
-    for m in _INLINE.finditer(text):
+    for m in _INLINE.finditer(text) if ("`" in text or "$" in text or "[" in text) else ():
         out.append(plain(text[last : m.start()]))
         last = m.end()
         if m.group("code") is not None:
