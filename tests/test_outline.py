@@ -307,3 +307,23 @@ async def test_reader_follows_a_link_to_its_section(outlined):
         anchor = next(a for a in view.doc.anchors if a.key == "the-quadratic-exactly")
         assert view.scroll_offset.y == min(anchor.y, view.max_scroll_y) > 0
         assert "every starting point" in view.text_lines()[view.scroll_offset.y + 2]
+
+
+# -- the outline and the renderer's tokenizer agree ----------------------------------------------
+
+
+def test_the_outline_reads_formulas_and_code_blocks_as_the_renderer_does():
+    """Formulas and code blocks of every shipped note, as the outline gives them, are those
+    the reader's Markdown tokenizer finds (same line, same TeX, same info string and code)."""
+    from mlnotes.markdown import iter_math, make_parser
+    from tests.conftest import NOTES
+
+    lib = load_library(NOTES)
+    parser = make_parser()
+    for n in lib.notes:
+        o = lib.outline(n)
+        formulas = [(f.line + 1, " ".join(f.tex.split()), f.display) for f in o.formulas]
+        assert formulas == [(line, " ".join(tex.split()), d) for line, tex, d in iter_math(o.text)], n.path
+        fences = [(t.info.strip(), t.content, t.map[0]) for t in parser.parse(o.text) if t.type == "fence"]
+        assert [(b.info, b.content, b.line) for b in o.code_blocks] == fences, n.path
+        assert all(b.language for b in o.code_blocks), n.path

@@ -31,7 +31,7 @@ PROSE, CODE, SELF_CHECK, REFERENCES = "prose", "code", "self-check", "references
 # Kinds of line.
 TEXT, HEADING, FENCE, CODE_LINE, MATH, BLANK = "text", "heading", "fence", "code", "math", "blank"
 
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})(.*)$")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
@@ -76,7 +76,8 @@ class Formula:
 
 @dataclass(frozen=True)
 class CodeBlock:
-    """A fenced code block: its info string (``python``, ``plot``...), content and lines."""
+    """A fenced code block: its info string (``python``, ``plot``...), content (each line
+    ending in a newline, as CommonMark gives it) and lines."""
 
     info: str
     content: str
@@ -256,7 +257,7 @@ def plain_line(line: str, link_text: LinkText | None = None, on_math: Callable[[
 
 def _fence_closes(line: str, fence: str) -> bool:
     m = _FENCE.match(line)
-    return bool(m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip())
+    return bool(m and m.group(2)[0] == fence[0] and len(m.group(2)) >= len(fence) and not m.group(3).strip())
 
 
 def outline(body: str) -> Outline:
@@ -266,7 +267,7 @@ def outline(body: str) -> Outline:
     kinds: list[str] = []
     out = Outline(lines, kinds)
     fence = ""
-    fence_at, fence_info, code = 0, "", []
+    fence_at, fence_info, code, indent = 0, "", [], 0
     display: list[str] | None = None
     display_at = 0
     in_comment = False
@@ -282,11 +283,11 @@ def outline(body: str) -> Outline:
             lines.append(line)
             if _fence_closes(line, fence):
                 kinds.append(FENCE)
-                out.code_blocks.append(CodeBlock(fence_info, "\n".join(code), fence_at, i + 1))
+                out.code_blocks.append(CodeBlock(fence_info, _code(code), fence_at, i + 1))
                 fence = ""
             else:
                 kinds.append(CODE_LINE)
-                code.append(line)
+                code.append(_unindent(line, indent))
             continue
         # HTML comments: cut out, keeping the line count.
         if in_comment:
@@ -321,8 +322,9 @@ def outline(body: str) -> Outline:
                 display.append(line)
             continue
         m = _FENCE.match(line)
-        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):
-            fence, fence_at, fence_info, code = m.group(1), i, m.group(2).strip(), []
+        if m and not (m.group(2)[0] == "`" and "`" in m.group(3)):
+            fence, fence_at, fence_info, code = m.group(2), i, m.group(3).strip(), []
+            indent = len(m.group(1))
             lines.append(line)
             kinds.append(FENCE)
             continue
@@ -355,11 +357,23 @@ def outline(body: str) -> Outline:
                 if parsed:
                     out.links.append(WikiLink(*parsed, i))
     if fence:
-        out.code_blocks.append(CodeBlock(fence_info, "\n".join(code), fence_at, len(raw)))
+        out.code_blocks.append(CodeBlock(fence_info, _code(code), fence_at, len(raw)))
     if display is not None:
         end_display(len(raw))
     out.sections = _sections(headings, len(raw))
     return out
+
+
+def _unindent(line: str, indent: int) -> str:
+    """A code line without the fence's own indentation (as CommonMark reads it)."""
+    k = 0
+    while k < indent and k < len(line) and line[k] == " ":
+        k += 1
+    return line[k:]
+
+
+def _code(lines: list[str]) -> str:
+    return "".join(line + "\n" for line in lines)
 
 
 def _sections(headings: list[tuple[int, int, str]], count: int) -> list[Section]:
