@@ -22,6 +22,8 @@ FILLER = "\n\n".join(f"Filler paragraph {i} about nothing in particular, to make
 GD = f"""
 Gradient descent follows the slope. See [[psd]] for the matrices. <!-- coverage: zanzibarword -->
 
+An HTML comment starts with `<!--`, and the word ocelot after it is still prose.
+
 {FILLER}
 
 ## The `fit` method with $\\theta$
@@ -145,6 +147,8 @@ def test_words_in_html_comments_are_not_found_or_shown(outlined):
     for word in ("zanzibarword", "hiddenword"):
         out, data = search_json(outlined, word)
         assert out.returncode == 1 and data["total"] == 0 and data["results"] == [], word
+    _, data = search_json(outlined, "ocelot")  # `<!--` in a code span starts no comment
+    assert data["total"] == 1
     out = run("show", "gd", notes=outlined)
     assert out.returncode == 0
     assert "Gradient descent follows the slope" in out.stdout

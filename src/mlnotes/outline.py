@@ -201,12 +201,7 @@ def _default_link_text(target: str, section: str | None, text: str | None) -> st
     return text or target
 
 
-def plain_inline(
-    text: str,
-    link_text: LinkText | None = None,
-    on_math: Callable[[str], None] | None = None,
-    table_row: bool = False,
-) -> str:
+def plain_inline(text: str, link_text: LinkText | None = None, table_row: bool = False) -> str:
     """One line of Markdown as the reader shows its characters: code spans without backticks,
     math in one-line Unicode, links as their text, emphasis and escapes removed. In a table
     row the cells are joined by `` · ``."""
@@ -230,10 +225,7 @@ def plain_inline(
             code = m.group("codetext")
             out.append(code[1:-1] if len(code) > 2 and code[0] == code[-1] == " " else code)
         elif m.group("math") is not None:
-            tex = m.group("tex")
-            if on_math is not None:
-                on_math(tex)
-            out.append(_math_text(tex))
+            out.append(_math_text(m.group("tex")))
         elif m.group("wiki") is not None:
             parsed = parse_wikilink(m.group("inner"))
             out.append(link_text(*parsed) if parsed else m.group(0))
@@ -247,12 +239,12 @@ def plain_inline(
     return line
 
 
-def plain_line(line: str, link_text: LinkText | None = None, on_math: Callable[[str], None] | None = None) -> str:
+def plain_line(line: str, link_text: LinkText | None = None) -> str:
     """A line of prose made plain: its block markers (quote, list) and table rule removed."""
     if "|" in line and _TABLE_RULE.match(line):
         return ""
     body = _BLOCK_PREFIX.sub("", line, count=1)
-    return plain_inline(body, link_text, on_math, table_row=body.lstrip().startswith("|")).strip()
+    return plain_inline(body, link_text, table_row=body.lstrip().startswith("|")).strip()
 
 
 def _fence_closes(line: str, fence: str) -> bool:
@@ -273,7 +265,7 @@ def outline(body: str) -> Outline:
     in_comment = False
     headings: list[tuple[int, int, str]] = []  # (line, level, heading as written)
 
-    def end_display(i: int) -> None:
+    def end_display() -> None:
         nonlocal display
         out.formulas.append(Formula("\n".join(display).strip(), display_at, True))
         display = None
@@ -298,7 +290,7 @@ def outline(body: str) -> Outline:
                 continue
             line = line[end + 3 :]
             in_comment = False
-        if "<!--" in line:
+        if "<!--" in line and not _in_code_span(line, line.find("<!--")):
             line = _COMMENT.sub("", line)
             start = line.find("<!--")
             if start >= 0:
@@ -312,12 +304,12 @@ def outline(body: str) -> Outline:
             lines.append(line)
             if not stripped:
                 kinds.append(BLANK)
-                end_display(i)
+                end_display()
                 continue
             kinds.append(MATH)
             if stripped.endswith("$$"):
                 display.append(stripped[:-2])
-                end_display(i)
+                end_display()
             else:
                 display.append(line)
             continue
@@ -347,9 +339,8 @@ def outline(body: str) -> Outline:
         else:
             kinds.append(TEXT)
         if "$" in line:
-            spans = [(c.start(), c.end()) for c in re.finditer(r"(`+).+?(?<!`)\1(?!`)", line)] if "`" in line else []
             for f in INLINE_MATH.finditer(line):
-                if not any(s <= f.start() < e for s, e in spans):
+                if not _in_code_span(line, f.start()):
                     out.formulas.append(Formula(f.group(1), i, False))
         if "[[" in line:
             for w in WIKILINK.finditer(line):
@@ -359,9 +350,16 @@ def outline(body: str) -> Outline:
     if fence:
         out.code_blocks.append(CodeBlock(fence_info, _code(code), fence_at, len(raw)))
     if display is not None:
-        end_display(len(raw))
+        end_display()
     out.sections = _sections(headings, len(raw))
     return out
+
+
+_CODE_SPAN = re.compile(r"(`+).+?(?<!`)\1(?!`)")
+
+
+def _in_code_span(line: str, at: int) -> bool:
+    return "`" in line and any(c.start() <= at < c.end() for c in _CODE_SPAN.finditer(line))
 
 
 def _unindent(line: str, indent: int) -> str:

@@ -491,7 +491,30 @@ class SearchIndex:
         limit = getattr(results.collector, "limit", None)
         if shown == 0 or (limit is not None and shown < limit):
             return shown  # fewer hits than the limit: this is the exact count
-        try:  # matching without scoring costs a fraction of the scored search
-            return max(shown, len(results.searcher.search(results.q, limit=None, scored=False)))
+        try:
+            searcher = results.searcher
+            return max(shown, sum(len(_matching(results.q, sub)) for sub, _ in searcher.leaf_searchers()))
         except Exception:
             return shown
+
+
+def _matching(q, searcher) -> set[int]:
+    """The documents ``q`` matches in one segment, without scoring: sets of each word's
+    documents, combined as the query combines them (cheaper than a union matcher)."""
+    if isinstance(q, (query.Or, query.DisjunctionMax)):
+        found: set[int] = set()
+        for sub in q.subqueries:
+            # Every document with a word in its prose has it in its body too.
+            if getattr(sub, "fieldname", None) != "prose":
+                found |= _matching(sub, searcher)
+        return found
+    if isinstance(q, query.And):
+        sets = [_matching(sub, searcher) for sub in q.subqueries]
+        return set.intersection(*sets) if sets else set()
+    if isinstance(q, query.AndNot):
+        return _matching(q.a, searcher) - _matching(q.b, searcher)
+    if isinstance(q, query.AndMaybe):
+        return _matching(q.a, searcher)
+    if isinstance(q, query.Require):
+        return _matching(q.a, searcher) & _matching(q.b, searcher)
+    return set(q.docs(searcher))
