@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from whoosh import collectors, qparser, query
 from whoosh import index as windex
-from whoosh import qparser, query
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
@@ -399,16 +399,25 @@ class SearchIndex:
         if isinstance(q, type(query.NullQuery)):
             return None
         try:
-            results = self._searcher.search(q, limit=limit)
+            results = self._search(q, limit)
             return results
         except Exception:
             words = " ".join(re.findall(r"\w+", text))
             if not words or words == text:
                 return None
             try:
-                return self._searcher.search(self._parse(words), limit=limit)
+                return self._search(self._parse(words), limit)
             except Exception:
                 return None
+
+    def _search(self, q, limit: int):
+        if not _has_phrase(q):
+            return self._searcher.search(q, limit=limit)
+        # Counting a phrase's notes means checking word positions in every one; a pass that
+        # scores every match (no skipping) counts them on the way, at less cost.
+        collector = collectors.TopCollector(limit, usequality=False, replace=0)
+        self._searcher.search_with_collector(q, collector)
+        return collector.results()
 
     def suggestion(self, text: str) -> str | None:
         """The query with each word unknown to the index replaced by its nearest known word."""
@@ -487,6 +496,8 @@ class SearchIndex:
         """How many notes match: exact, whatever the limit (the hits shown are only the top)."""
         if results is None:
             return 0
+        if results.has_exact_length():
+            return len(results)
         shown = results.scored_length()
         limit = getattr(results.collector, "limit", None)
         if shown == 0 or (limit is not None and shown < limit):
@@ -496,6 +507,10 @@ class SearchIndex:
             return max(shown, sum(len(_matching(results.q, sub)) for sub, _ in searcher.leaf_searchers()))
         except Exception:
             return shown
+
+
+def _has_phrase(q) -> bool:
+    return isinstance(q, query.Phrase) or any(_has_phrase(sub) for sub in q.children())
 
 
 def _matching(q, searcher) -> set[int]:
