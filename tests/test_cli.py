@@ -66,7 +66,7 @@ def test_search_json_shape_and_exit_codes(small):
     assert set(data) == {"query", "total", "suggestion", "results"}
     assert data["query"] == "random forests"
     first = data["results"][0]
-    assert set(first) == {"slug", "title", "part", "module", "heading", "score", "snippet"}
+    assert set(first) == {"slug", "title", "part", "module", "heading", "anchor", "score", "snippet"}
     assert first["slug"] == "trees"
     miss = run("search", "qqqqzzzz", "--json", notes=small)
     assert miss.returncode == 1 and json.loads(miss.stdout)["results"] == []

@@ -81,9 +81,10 @@ CURRICULUM = _curriculum()
 def standard_words(body: str) -> int:
     """Words of prose and math as the note standard counts them: code excluded, display math
     dropped, each inline formula one word."""
-    from mlnotes.library import prose_lines
+    from mlnotes.outline import CODE_LINE, FENCE, outline
 
-    prose = "\n".join(line for _, line, in_code in prose_lines(body) if not in_code)
+    o = outline(body)
+    prose = "\n".join(line for line, kind in zip(o.lines, o.kinds) if kind not in (CODE_LINE, FENCE))
     prose = re.sub(r"\$\$(.+?)\$\$", " ", prose, flags=re.S)
     prose = re.sub(r"(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$", " x ", prose)
     return len(re.findall(r"[A-Za-z][A-Za-z'\-]*", prose))

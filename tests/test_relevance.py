@@ -92,3 +92,24 @@ def test_expected_note_in_top_3(index, query, expected):
     wanted = {expected} if isinstance(expected, str) else set(expected)
     top = [h.slug for h in index.search(query, limit=3).hits]
     assert wanted & set(top), f"{query!r}: expected {sorted(wanted)} in the top 3, got {top}"
+
+
+# Where a hit lands, on the shipped notes: the section that explains, a phrase's own section.
+LANDINGS = [
+    ("svd", "svd-qr-and-lu-decompositions", lambda heading: heading != "In code"),
+    ("cdc debezium", "data-ingestion-and-cdc", lambda heading: heading != "In code"),
+    ('"every starting point"', "gradient-descent", lambda heading: heading == "The quadratic, exactly"),
+]
+
+
+@pytest.mark.parametrize("query,slug,good", LANDINGS, ids=[q for q, _, _ in LANDINGS])
+def test_hit_lands_on_the_section_that_explains(index, query, slug, good):
+    hit = next(h for h in index.search(query, limit=10).hits if h.slug == slug)
+    assert good(hit.heading), f"{query!r} landed on § {hit.heading}"
+    if query.startswith('"'):
+        assert query.strip('"') in hit.snippet.lower()
+
+
+def test_total_does_not_depend_on_the_limit(index):
+    totals = {limit: index.search("gradient descent", limit=limit).total for limit in (2, 10, 50)}
+    assert len(set(totals.values())) == 1 and totals[2] > 10, totals

@@ -153,7 +153,7 @@ def test_json_shape(small):
     data = ix.search("trees", limit=3).as_json()
     assert set(data) == {"query", "total", "suggestion", "results"}
     assert data["total"] >= 1
-    assert set(data["results"][0]) == {"slug", "title", "part", "module", "heading", "score", "snippet"}
+    assert set(data["results"][0]) == {"slug", "title", "part", "module", "heading", "anchor", "score", "snippet"}
 
 
 _shared = {}
@@ -179,6 +179,6 @@ def test_snippet_starts_at_a_word_boundary():
 
     first = "Antidisestablishmentarianism"  # a first word longer than the cut would be
     text = f"{first} and twenty-five more letters then the target appears."
-    heading, snippet, spans = make_snippet([["Leakage", text]], query_terms("target"))
+    heading, anchor, snippet, spans = make_snippet([["Leakage", "leakage", "prose", text, ""]], query_terms("target"))
     assert snippet.startswith(first)  # not "…lishmentarianism"
     assert [snippet[s:e] for s, e in spans] == ["target"]

@@ -182,6 +182,7 @@ def cmd_search(args) -> int:
     if not results.hits:
         out.print(f"No notes match {text!r}.")
         return EXIT_NOTHING
+    out.print(Text(_count_line(results.total, len(results.hits)), style="dim"))
     for rank, hit in enumerate(results.hits, 1):
         line = Text.assemble((f"{rank:>2}. ", "dim"), (hit.title, "bold"), ("  ", ""), (f"{hit.part} › {hit.module}", "dim"))
         out.print(line)
@@ -195,6 +196,12 @@ def cmd_search(args) -> int:
     return EXIT_OK
 
 
+def _count_line(total: int, shown: int) -> str:
+    """How many notes match (all of them, not only those shown), the same words as the reader."""
+    line = f"{total} notes match" if total != 1 else "1 note matches"
+    return line + (f" · the best {shown} shown" if shown < total else "")
+
+
 def note_renderables(lib, note, raw_math: bool = False):
     """The title block and body of a note, as Rich renderables (shared with the reader)."""
     from rich.text import Text
@@ -202,8 +209,8 @@ def note_renderables(lib, note, raw_math: bool = False):
     from mlnotes.markdown import NoteMarkdown
 
     header = Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"))
-    resolve = lambda slug: (lib.get(slug).title if lib.get(slug) else None)  # noqa: E731
-    return header, NoteMarkdown(lib.body(note), raw_math=raw_math, resolve_link=resolve)
+    # The outline's text: the body without its HTML comments.
+    return header, NoteMarkdown(lib.outline(note).text, raw_math=raw_math, resolve_link=lib.resolve)
 
 
 def cmd_show(args) -> int:

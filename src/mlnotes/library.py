@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlnotes.outline import Outline, anchor_of, outline
 from mlnotes.sanitize import clean, clean_name, one_line
 
 NOTE_SUFFIX = ".md"
@@ -39,10 +40,6 @@ WORDS_PER_MINUTE = 220
 LEVELS = ("intro", "intermediate", "advanced")
 
 _ORDER = re.compile(r"^(\d+)[-_ ](.*)$")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.M)
-_WORD = re.compile(r"[^\W\d_][\w'\-]*")
-WIKILINK = re.compile(r"\[\[([^\[\]|#\n]+)(#[^\[\]|\n]*)?(?:\|([^\[\]\n]*))?\]\]")
 _FRONTMATTER_START = re.compile(r"^-{3,}\s*$", re.M)
 
 
@@ -62,11 +59,13 @@ class Problem:
 
 @dataclass
 class Link:
-    """A wikilink in a note body: target slug, shown text (or None) and 1-based file line."""
+    """A wikilink in a note body: target slug, shown text (or None), 1-based file line and
+    the section it names (or None)."""
 
     target: str
     text: str | None
     line: int
+    section: str | None = None
 
 
 @dataclass
@@ -83,6 +82,7 @@ class Note:
     level: str = ""
     words: int = 0
     links: tuple[Link, ...] = ()
+    anchors: tuple[str, ...] = ()  # every name a [[slug#section]] may use for its sections
     body_line: int = 1  # file line on which the body starts
     mtime_ns: int = 0
     size: int = 0
@@ -275,38 +275,12 @@ def _as_list(value) -> tuple[str, ...]:
     return tuple(clean(i).strip() for i in items if str(i).strip())
 
 
-def prose_lines(body: str):
-    """Yield (index, line, in_code) for each line of a Markdown body."""
-    fence = ""
-    for i, line in enumerate(body.split("\n")):
-        m = _FENCE.match(line)
-        if fence:
-            if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not line.strip()[len(m.group(1)):].strip():
-                fence = ""
-            yield i, line, True
-        elif m:
-            fence = m.group(1)
-            yield i, line, True
-        else:
-            yield i, line, False
-
-
-def scan_body(body: str, body_line: int) -> tuple[int, list[Link], str | None]:
-    """Word count of the prose (code excluded), wikilinks with file lines, first ``# heading``."""
-    words = 0
-    links: list[Link] = []
-    first_h1 = None
-    for i, line, in_code in prose_lines(body):
-        if in_code:
-            continue
-        if first_h1 is None and line.startswith("# "):
-            first_h1 = line[2:].strip().strip("#").strip()
-        if "[[" in line:
-            for m in WIKILINK.finditer(line):
-                text = m.group(3)
-                links.append(Link(m.group(1).strip(), text.strip() if text else None, body_line + i))
-        words += len(_WORD.findall(line))
-    return words, links, first_h1
+def scan_body(body: str, body_line: int) -> tuple[int, list[Link], str | None, list[str]]:
+    """Word count of the prose (code excluded), wikilinks with file lines, the first
+    ``# heading``'s title and the section anchors, all from the note's outline."""
+    o = outline(body)
+    links = [Link(l.target, l.text, body_line + l.line, l.section) for l in o.links]
+    return o.words(), links, o.title, o.anchors
 
 
 # --------------------------------------------------------------------------- the library
@@ -326,6 +300,7 @@ class Library:
         self.backlinks: dict[str, list[Note]] = {}
         self.problems: list[Problem] = []
         self._bodies: dict[Path, str] = {}
+        self._outlines: dict[Path, Outline] = {}
 
     # -- lookups
 
@@ -409,6 +384,26 @@ class Library:
         self._bodies[note.path] = body
         return body
 
+    def outline(self, note: Note) -> Outline:
+        """The note's outline: sections, links, formulas and code blocks (see :mod:`mlnotes.outline`)."""
+        cached = self._outlines.get(note.path)
+        if cached is None:
+            cached = self._outlines[note.path] = outline(self.body(note))
+        return cached
+
+    def link_title(self, target: str, section: str | None = None) -> str | None:
+        """The title of the note a link names, or None when there is no such note, or the
+        note has no such section."""
+        note = self.by_slug.get(target)
+        if note is None or (section and not has_section(note, section)):
+            return None
+        return note.title
+
+    def resolve(self, target: str) -> str | None:
+        """:meth:`link_title` of a rendered link's target, ``slug`` or ``slug#section``."""
+        slug, _, section = target.partition("#")
+        return self.link_title(slug, section or None)
+
     def page(self, path: Path | None, title: str, summary: str = "") -> Page:
         """An ``_index.md`` page; a folder without one gets an empty body."""
         if path is None:
@@ -484,7 +479,7 @@ def _index_record(path: Path, st) -> dict:
     problems.extend(parsed.problems)
     title = _as_text(parsed.meta.get("title"))
     if not title:
-        _, _, h1 = scan_body(parsed.body, parsed.body_line)
+        h1 = outline(parsed.body).title
         title = h1 or ""
     return {
         "page": True,
@@ -508,7 +503,7 @@ def _note_record(path: Path, st) -> tuple[dict, list[tuple[int, str]]]:
     parsed = parse_text(text)
     problems.extend(parsed.problems)
     meta = parsed.meta
-    words, links, h1 = scan_body(parsed.body, parsed.body_line)
+    words, links, h1, anchors = scan_body(parsed.body, parsed.body_line)
     title = _as_text(meta.get("title")) or h1 or title_from_name(path.name)
     slug = _as_text(meta.get("slug")) or slug_from_name(path.name)
     if not re.fullmatch(r"[\w.\-]+", slug):
@@ -524,7 +519,8 @@ def _note_record(path: Path, st) -> tuple[dict, list[tuple[int, str]]]:
         "prerequisites": list(_as_list(meta.get("prerequisites"))),
         "level": level,
         "words": words,
-        "links": [(l.target, l.text, l.line) for l in links],
+        "links": [(l.target, l.text, l.line, l.section) for l in links],
+        "anchors": anchors,
         "body_line": parsed.body_line,
         "mtime_ns": st.st_mtime_ns,
         "size": st.st_size,
@@ -644,7 +640,8 @@ def load_library(root: Path | str, cache=None) -> Library:
             prerequisites=tuple(record["prerequisites"]),
             level=record["level"],
             words=record["words"],
-            links=tuple(Link(t, s, l) for t, s, l in record["links"]),
+            links=tuple(Link(*link) for link in record["links"]),
+            anchors=tuple(record["anchors"]),
             body_line=record["body_line"],
             mtime_ns=record["mtime_ns"],
             size=record["size"],
@@ -696,6 +693,10 @@ def _index_notes(lib: Library) -> None:
             target = lib.by_slug.get(link.target)
             if target is None:
                 lib.problems.append(Problem(note.path, link.line, f"wikilink to unknown note [[{link.target}]]"))
+            elif link.section and not has_section(target, link.section):
+                lib.problems.append(
+                    Problem(note.path, link.line, f"wikilink to unknown section [[{link.target}#{link.section}]]")
+                )
             elif link.target not in seen and target is not note:
                 seen.add(link.target)
                 lib.backlinks.setdefault(target.slug, []).append(note)
@@ -703,3 +704,8 @@ def _index_notes(lib: Library) -> None:
             if slug not in lib.by_slug:
                 lib.problems.append(Problem(note.path, 1, f"prerequisite {slug!r} is not a note"))
     lib.problems.sort(key=lambda p: (str(p.path), p.line))
+
+
+def has_section(note: Note, name: str) -> bool:
+    """True when ``name`` (an anchor, a title or a heading as written) is one of the note's sections."""
+    return anchor_of(name) in note.anchors

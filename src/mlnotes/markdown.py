@@ -15,7 +15,6 @@ tagged (style meta ``code``) so the reader can find it on screen and run it.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Any
@@ -44,6 +43,7 @@ from rich.text import Text, TextType
 from rich.theme import Theme
 
 from mlnotes import texmath
+from mlnotes.outline import WIKILINK, link_target, parse_wikilink
 from mlnotes.sanitize import clean
 
 __all__ = ["NOTE_THEME", "NoteMarkdown", "figure_problems", "iter_math", "make_parser", "math_problems"]
@@ -60,7 +60,6 @@ NOTE_THEME = Theme(
 
 _INLINE_MATH = ("math_inline", "math_inline_double")
 _BLOCK_MATH = ("math_block", "math_block_label")
-_WIKILINK = re.compile(r"\[\[([^\[\]\n]+?)\]\]")
 
 
 # -- parsing ----------------------------------------------------------------------------------
@@ -93,20 +92,22 @@ def _math_inline_with_line() -> Callable[[StateInline, bool], bool]:
 
 
 def _wikilink(state: StateInline, silent: bool) -> bool:
-    """``[[slug]]`` or ``[[slug|shown text]]`` (``\\|`` too, as written in a table)."""
+    """A wikilink, in the one grammar of :func:`mlnotes.outline.parse_wikilink`:
+    ``[[slug]]``, ``[[slug|text]]``, ``[[slug#section]]``, ``[[slug#section|text]]``
+    (``\\|`` too, as written in a table)."""
     if not state.src.startswith("[[", state.pos):
         return False
-    match = _WIKILINK.match(state.src, state.pos)
+    match = WIKILINK.match(state.src, state.pos)
     if match is None:
         return False
-    slug, bar, shown = match.group(1).partition("|")
-    slug = slug.rstrip("\\").strip()
-    if not slug:
+    parsed = parse_wikilink(match.group(1))
+    if parsed is None:
         return False
     if not silent:
+        slug, section, shown = parsed
         token = state.push("wikilink", "", 0)
-        token.content = shown.strip() if bar else ""
-        token.meta = {"slug": slug}
+        token.content = shown or ""
+        token.meta = {"slug": slug, "target": link_target(slug, section)}
     state.pos = match.end()
     return True
 
@@ -397,8 +398,9 @@ class FigureBlock(MarkdownElement):
 class NoteMarkdown(Markdown):
     """Rich Markdown with math and wikilinks; ``source`` is sanitized first.
 
-    ``raw_math`` shows the TeX source instead of rendered math. ``resolve_link(slug)``
-    returns a note's title, or None when no note has that slug (shown as broken).
+    ``raw_math`` shows the TeX source instead of rendered math. ``resolve_link(target)``
+    (``slug`` or ``slug#section``) returns a note's title, or None when no note has that
+    slug or that section (shown as broken). A link's segments carry ``{"wikilink": target}``.
     """
 
     elements = {
@@ -451,9 +453,9 @@ class NoteMarkdown(Markdown):
             return _Piece(" ".join(tex.split()), "mlnotes.math.error")
 
     def _link(self, token: Token) -> _Piece:
-        slug = token.meta["slug"]
-        title = self.resolve_link(slug) if self.resolve_link is not None else None
+        slug, target = token.meta["slug"], token.meta["target"]
+        title = self.resolve_link(target) if self.resolve_link is not None else None
         broken = self.resolve_link is not None and title is None
         shown = token.content or title or slug
         style = "mlnotes.link.broken" if broken else "mlnotes.link"
-        return _Piece(shown, style, {"wikilink": slug})
+        return _Piece(shown, style, {"wikilink": target})

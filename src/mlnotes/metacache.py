@@ -14,7 +14,7 @@ from pathlib import Path
 
 from mlnotes.paths import atomic_write, cache_dir, collection_key
 
-FORMAT = 1
+FORMAT = 2  # 2: links carry their section, notes their section anchors
 
 
 class MetaCache:
@@ -67,13 +67,14 @@ def valid_record(r) -> bool:
     if r.get("page"):
         return r["page"] is True
     links = r.get("links")
+    text_or_none = lambda v: v is None or isinstance(v, str)  # noqa: E731
     return (
         all(isinstance(r.get(k), str) for k in _NOTE_TEXT)
         and all(_is_int(r.get(k)) for k in _NOTE_COUNTS)
-        and all(isinstance(r.get(k), list) and all(isinstance(t, str) for t in r[k]) for k in ("tags", "prerequisites"))
+        and all(isinstance(r.get(k), list) and all(isinstance(t, str) for t in r[k]) for k in ("tags", "prerequisites", "anchors"))
         and isinstance(links, list)
         and all(
-            isinstance(l, list) and len(l) == 3 and isinstance(l[0], str) and (l[1] is None or isinstance(l[1], str)) and _is_int(l[2])
+            isinstance(l, list) and len(l) == 4 and isinstance(l[0], str) and text_or_none(l[1]) and _is_int(l[2]) and text_or_none(l[3])
             for l in links
         )
     )

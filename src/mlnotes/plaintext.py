@@ -1,11 +1,11 @@
-"""A note body as plain text, by section: what the search index reads and snippets quote.
+"""A note as plain text, by section: what the search index reads and snippets quote.
 
-This is a fast line-based pass, not a full Markdown parse: it runs over every note when an
-index is built (10,000 notes must build in well under a minute), and it only has to recover
-the words a reader sees. Math becomes its one-line Unicode rendering (so ``∇θ`` in a snippet
-reads as it does in the note) and the names of its TeX macros become words (so a learner's
-"x transpose A x" finds ``x^\\top A x``). Code blocks are kept: their identifiers are worth
-finding.
+It reads the note's outline (:mod:`mlnotes.outline`) and gives each section's characters as
+the reader shows them: math as its one-line Unicode rendering (so ``∇θ`` in a snippet reads
+as it does in the note), links as the linked note's title (or their own text), code spans
+without backticks. A section's code blocks are kept apart from its prose: their identifiers
+are worth finding, but a hit in prose explains more. The names of TeX macros become words
+(so a learner's "x transpose A x" finds ``x^\\top A x``).
 """
 
 from __future__ import annotations
@@ -13,16 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from mlnotes.library import WIKILINK, prose_lines
-
-_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
-_INLINE_MATH = re.compile(r"(?<![\\$\d])\$(?![\s$])((?:\\\$|[^$\n])*?[^\s\\])\$(?![$\d])")
-_LINK = re.compile(r"!?\[([^\]\n]*)\]\([^)\n]*\)")
-_EMPHASIS = re.compile(r"(\*\*|__|\*|`+|~~)")
-_UNDERSCORE_EMPH = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
-_BLOCK_PREFIX = re.compile(r"^\s*(?:>\s*)*(?:[-*+]\s+|\d+[.)]\s+)?")
-_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
-_MACRO = re.compile(r"\\([A-Za-z]+)")
+from mlnotes.outline import CODE_LINE, MATH, TEXT, LinkText, Outline, outline, plain_line
 
 # TeX macro names a learner types as words; layout-only macros are left out.
 MACRO_WORDS = {
@@ -49,7 +40,10 @@ class Section:
     heading: str  # "" for the text before the first heading
     level: int
     line: int  # 0-based line in the body where the section starts
-    text: str
+    text: str  # the prose, one line per source line
+    anchor: str = ""
+    kind: str = "prose"
+    code: str = ""  # the section's code blocks
 
 
 @dataclass
@@ -63,13 +57,16 @@ class PlainNote:
 
     @property
     def text(self) -> str:
-        return "\n".join(f"{s.heading}\n{s.text}" if s.heading else s.text for s in self.sections)
+        parts = []
+        for s in self.sections:
+            parts.extend(p for p in (s.heading, s.text, s.code) if p)
+        return "\n".join(parts)
 
 
 def _inline_math(tex: str) -> str:
     from mlnotes.texmath import inline
 
-    return inline(tex)
+    return inline(" ".join(tex.split()))
 
 
 _MATH_TOKEN = re.compile(
@@ -119,75 +116,27 @@ def math_tokens(tex: str) -> list[str]:
 MATH_NAMES = {"log", "exp", "det", "tr", "max", "min", "sup", "inf", "lim", "sin", "cos", "tan", "arg", "var", "cov", "kl"}
 
 
-def inline_markup(line: str, math_words: list[str]) -> str:
-    """One line of prose with its Markdown markup removed and its math rendered."""
-
-    def math(m: re.Match[str]) -> str:
-        tex = m.group(1)
-        math_words.extend(math_tokens(tex))
-        return _inline_math(tex)
-
-    if "$" in line:
-        line = _INLINE_MATH.sub(math, line)
-        line = line.replace("\\$", "$")
-    if "[[" in line:
-        line = WIKILINK.sub(lambda m: (m.group(3) or m.group(1).replace("-", " ")).strip(), line)
-    if "](" in line:
-        line = _LINK.sub(r"\1", line)
-    line = _BLOCK_PREFIX.sub("", line, count=1)
-    if "|" in line:
-        if _TABLE_RULE.match(line):
-            return ""
-        line = line.strip().strip("|").replace("|", " · ")
-    line = _UNDERSCORE_EMPH.sub(r"\1", line)
-    return _EMPHASIS.sub("", line)
-
-
-def extract(body: str) -> PlainNote:
-    """Split a note body into plain-text sections."""
-    note = PlainNote()
-    math_words: list[str] = []
-    heading, level, start, buf = "", 0, 0, []
-    display: list[str] | None = None
-
-    def flush() -> None:
-        text = "\n".join(l for l in buf if l.strip())
-        if heading or text:
-            note.sections.append(Section(heading, level, start, text))
-
-    for i, line, in_code in prose_lines(body):
-        if in_code:
-            stripped = line.strip()
-            if not (stripped.startswith("```") or stripped.startswith("~~~")):
-                buf.append(line)
-            continue
-        stripped = line.strip()
-        if display is not None:
-            if stripped.endswith("$$"):
-                display.append(stripped[:-2])
-                tex = " ".join(display)
-                math_words.extend(math_tokens(tex))
-                buf.append(_inline_math(tex))
-                display = None
-            else:
-                display.append(stripped)
-            continue
-        if stripped.startswith("$$"):
-            rest = stripped[2:]
-            if rest.endswith("$$") and len(rest) >= 2:
-                tex = rest[:-2]
-                math_words.extend(math_tokens(tex))
-                buf.append(_inline_math(tex))
-            else:
-                display = [rest]
-            continue
-        m = _HEADING.match(line)
-        if m:
-            flush()
-            heading = inline_markup(m.group(2), math_words).strip()
-            level, start, buf = len(m.group(1)), i, []
-            continue
-        buf.append(inline_markup(line, math_words))
-    flush()
-    note.math_words = " ".join(math_words)
+def extract(source: str | Outline, link_text: LinkText | None = None) -> PlainNote:
+    """A note body (or its outline) as plain-text sections. ``link_text(target, section,
+    text)`` gives the words a link shows (by default its own text, else its target)."""
+    o = outline(source) if isinstance(source, str) else source
+    display = {f.line: f.tex for f in o.formulas if f.display}
+    note = PlainNote(math_words=" ".join(w for f in o.formulas for w in math_tokens(f.tex)))
+    for sec in o.sections:
+        prose: list[str] = []
+        code: list[str] = []
+        for i in range(sec.start, sec.end):
+            kind = o.kinds[i]
+            if kind == TEXT:
+                text = plain_line(o.lines[i], link_text)
+                if text:
+                    prose.append(text)
+            elif kind == CODE_LINE:
+                if o.lines[i].strip():
+                    code.append(o.lines[i])
+            elif kind == MATH and i in display:
+                prose.append(_inline_math(display[i]))
+        text, code_text = "\n".join(prose), "\n".join(code)
+        if sec.title or text or code_text:
+            note.sections.append(Section(sec.title, sec.level, sec.start, text, sec.anchor, sec.kind, code_text))
     return note

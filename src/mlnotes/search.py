@@ -8,7 +8,8 @@ with one atomic write of a pointer file, so two processes never corrupt each oth
 
 Facts about this Whoosh fork that shape the code (measured, see the README):
 ``Searcher.refresh()`` keeps deleted documents, so after every commit the searcher is closed
-and reopened; ``len(results)`` runs the search twice, so totals use ``estimated_length()``;
+and reopened; Whoosh's own estimate of a total is not the number of matching notes, so totals
+come from one unscored pass over the matches, when there are more than the hits shown;
 fuzzy matching on a stemmed field misses typos, so corrections come from ``suggest()`` on an
 unstemmed field; Whoosh's highlighter is slow, so snippets are cut by :mod:`mlnotes.snippets`
 from stored plain text, for the hits shown only.
@@ -27,22 +28,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from whoosh import collectors, qparser, query
 from whoosh import index as windex
-from whoosh import qparser, query
 from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from mlnotes.library import Library, Note
 from mlnotes.paths import atomic_write, cache_dir, collection_key
 from mlnotes.plaintext import extract, math_tokens
-from mlnotes.snippets import make_snippet, query_terms
+from mlnotes.snippets import make_snippet, query_phrases, query_terms
 from mlnotes.synonyms import expand
 
-FORMAT = 5  # bump when the schema or the documents change: old indexes are rebuilt
+FORMAT = 6  # bump when the schema or the documents change: old indexes are rebuilt
 MIN_PREFIX = 3  # a shorter prefix expands to too many terms to be worth it
 MAX_QUERY = 400
-SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "mathwords"]
+SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "prose", "mathwords"]
 FIELD_ALIASES = {"tag": "tags", "heading": "headings", "section": "headings", "text": "body", "math": "mathwords"}
+PROSE_BOOST = 0.5  # on top of the body, which holds the prose too
 MANY_PROCS_FROM = 1500  # documents; below this a single writer is faster than forking
 
 Progress = Callable[[int, int], None]
@@ -57,7 +59,9 @@ def make_schema() -> Schema:
         headings=TEXT(analyzer=stem, field_boost=3.0),
         summary=TEXT(analyzer=stem, field_boost=2.0),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
-        body=TEXT(analyzer=stem),
+        body=TEXT(analyzer=stem),  # prose and code: identifiers in code are worth finding
+        # The prose again: the same word in prose explains more than in a code block.
+        prose=TEXT(analyzer=stem, field_boost=PROSE_BOOST),
         # Formulas as word sequences (see plaintext.math_tokens); single letters count here.
         mathwords=TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), field_boost=0.5),
         spell=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=3)),
@@ -78,6 +82,7 @@ class Hit:
     heading: str
     snippet: str
     spans: list[tuple[int, int]] = field(default_factory=list)
+    anchor: str = ""  # the section's anchor in the note ("" for the top of the note)
 
     def marked_snippet(self, left: str = "**", right: str = "**") -> str:
         out, last = [], 0
@@ -94,6 +99,7 @@ class Hit:
             "part": self.part,
             "module": self.module,
             "heading": self.heading,
+            "anchor": self.anchor,
             "score": round(self.score, 4),
             "snippet": self.marked_snippet(),
         }
@@ -130,8 +136,14 @@ class UpdateStats:
 
 
 def _document(lib: Library, note: Note) -> dict:
-    plain = extract(lib.body(note))
-    body = "\n".join(s.text for s in plain.sections)
+    def link_text(target: str, section: str | None, text: str | None) -> str:
+        linked = lib.get(target)
+        return text or (linked.title if linked else target)
+
+    plain = extract(lib.outline(note), link_text)
+    prose = "\n".join(s.text for s in plain.sections)
+    code = "\n".join(s.code for s in plain.sections if s.code)
+    body = f"{prose}\n{code}" if code else prose
     headings = "\n".join(plain.headings)
     return {
         "path": str(note.path),
@@ -141,12 +153,13 @@ def _document(lib: Library, note: Note) -> dict:
         "summary": note.summary,
         "tags": ",".join(note.tags),
         "body": body,
+        "prose": prose,
         "mathwords": plain.math_words,
         "spell": " ".join((note.title, headings, note.summary, " ".join(note.tags), body)),
         "part": note.part_title,
         "module": note.module_title,
         "level": note.level,
-        "sections": json.dumps([[s.heading, s.text] for s in plain.sections], ensure_ascii=False),
+        "sections": json.dumps([[s.heading, s.anchor, s.kind, s.text, s.code] for s in plain.sections], ensure_ascii=False),
     }
 
 
@@ -386,16 +399,25 @@ class SearchIndex:
         if isinstance(q, type(query.NullQuery)):
             return None
         try:
-            results = self._searcher.search(q, limit=limit)
+            results = self._search(q, limit)
             return results
         except Exception:
             words = " ".join(re.findall(r"\w+", text))
             if not words or words == text:
                 return None
             try:
-                return self._searcher.search(self._parse(words), limit=limit)
+                return self._search(self._parse(words), limit)
             except Exception:
                 return None
+
+    def _search(self, q, limit: int):
+        if not _has_phrase(q):
+            return self._searcher.search(q, limit=limit)
+        # Counting a phrase's notes means checking word positions in every one; a pass that
+        # scores every match (no skipping) counts them on the way, at less cost.
+        collector = collectors.TopCollector(limit, usequality=False, replace=0)
+        self._searcher.search_with_collector(q, collector)
+        return collector.results()
 
     def suggestion(self, text: str) -> str | None:
         """The query with each word unknown to the index replaced by its nearest known word."""
@@ -444,14 +466,15 @@ class SearchIndex:
         out.total = total
         if results is None or total == 0:
             return out
-        terms = query_terms(out.suggestion if out.corrected else text)
+        shown = out.suggestion if out.corrected else text
+        terms, phrases = query_terms(shown), query_phrases(shown)
         for hit in results:
             stored = hit.fields()
             try:
                 sections = json.loads(stored.get("sections") or "[]")
             except ValueError:
                 sections = []
-            heading, snippet, spans = make_snippet(sections, terms)
+            heading, anchor, snippet, spans = make_snippet(sections, terms, phrases)
             note = self.lib.get(stored["slug"])
             out.hits.append(
                 Hit(
@@ -463,19 +486,50 @@ class SearchIndex:
                     heading=heading,
                     snippet=snippet,
                     spans=spans,
+                    anchor=anchor,
                 )
             )
         return out
 
     @staticmethod
     def _total(results) -> int:
+        """How many notes match: exact, whatever the limit (the hits shown are only the top)."""
         if results is None:
             return 0
+        if results.has_exact_length():
+            return len(results)
         shown = results.scored_length()
         limit = getattr(results.collector, "limit", None)
         if shown == 0 or (limit is not None and shown < limit):
             return shown  # fewer hits than the limit: this is the exact count
         try:
-            return max(shown, results.estimated_min_length())
-        except Exception:  # Whoosh fails to estimate some prefix queries
+            searcher = results.searcher
+            return max(shown, sum(len(_matching(results.q, sub)) for sub, _ in searcher.leaf_searchers()))
+        except Exception:
             return shown
+
+
+def _has_phrase(q) -> bool:
+    return isinstance(q, query.Phrase) or any(_has_phrase(sub) for sub in q.children())
+
+
+def _matching(q, searcher) -> set[int]:
+    """The documents ``q`` matches in one segment, without scoring: sets of each word's
+    documents, combined as the query combines them (cheaper than a union matcher)."""
+    if isinstance(q, (query.Or, query.DisjunctionMax)):
+        found: set[int] = set()
+        for sub in q.subqueries:
+            # Every document with a word in its prose has it in its body too.
+            if getattr(sub, "fieldname", None) != "prose":
+                found |= _matching(sub, searcher)
+        return found
+    if isinstance(q, query.And):
+        sets = [_matching(sub, searcher) for sub in q.subqueries]
+        return set.intersection(*sets) if sets else set()
+    if isinstance(q, query.AndNot):
+        return _matching(q.a, searcher) - _matching(q.b, searcher)
+    if isinstance(q, query.AndMaybe):
+        return _matching(q.a, searcher)
+    if isinstance(q, query.Require):
+        return _matching(q.a, searcher) & _matching(q.b, searcher)
+    return set(q.docs(searcher))

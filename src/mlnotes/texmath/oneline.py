@@ -334,7 +334,11 @@ def _environment(node: Env, script: bool) -> str:
         for row in rows:
             items = [item for cell in row for item in cell.items]
             lines.append(_list(items, script).strip())
-        return "; ".join(line for line in lines if line)
+        text = ""
+        for line in (line for line in lines if line):
+            # A row that ends in its own punctuation ("β̂,") needs no separator of ours.
+            text += ("" if not text else " " if text[-1] in ",;.:" else "; ") + line
+        return text
     texts = [[_list(cell.items, script).strip() for cell in row] for row in rows]
     if node.kind == "substack":
         return ", ".join(" ".join(row) for row in texts)

@@ -98,7 +98,8 @@ class ReaderApp(App):
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
         self._saved_document: tuple | None = None  # (key, document) last written to disk
         self._tree_nodes: dict[str, object] = {}
-        self._pending_find: tuple[re.Pattern[str], str] | None = None
+        # Where to land once the note is rendered: (find pattern or None, section anchor or "").
+        self._pending_find: tuple[re.Pattern[str] | None, str] | None = None
         self._pending_scroll: float | None = None
         self._keep_place = 0  # letters and digits above the reader's place, for scroll_y=None
         self._outputs: dict[str, dict[int, tuple[str, str]]] = {}  # slug → block → (kind, text)
@@ -257,9 +258,8 @@ class ReaderApp(App):
         if page.body.strip():
             yield from list(_rendering().page_sources("", "", page.body, self._resolve))[1:]
 
-    def _resolve(self, slug: str) -> str | None:
-        note = self.lib.get(slug)
-        return note.title if note else None
+    def _resolve(self, target: str) -> str | None:
+        return self.lib.resolve(target)
 
     def show_part(self, part: Part) -> None:
         page = self.lib.part_page(part)
@@ -377,13 +377,14 @@ class ReaderApp(App):
 
     def _after_render(self, doc) -> None:
         if self._pending_find is not None:
-            pattern, heading = self._pending_find
+            pattern, key = self._pending_find
             self._pending_find = None
-            anchor = next((a for a in doc.anchors if a.title == heading), None) if heading else None
+            anchor = next((a for a in doc.anchors if a.key == key), None) if key else None
             view = self.query_one(NoteView)
             if anchor is not None:
                 view.scroll_to_line(anchor.y)
-            view.find_pattern(pattern, from_y=anchor.y if anchor else 0)
+            if pattern is not None:
+                view.find_pattern(pattern, from_y=anchor.y if anchor else 0)
             self.query_one("#find-status", Static).update("")
 
     def _rerender_soon(self) -> None:
@@ -456,7 +457,14 @@ class ReaderApp(App):
 
     @on(NoteView.LinkChosen)
     def follow(self, event: NoteView.LinkChosen) -> None:
-        self.open_note(event.slug)
+        """Open a link's note; a ``[[slug#section]]`` link at that section."""
+        slug, _, name = event.slug.partition("#")
+        note = self.lib.get(slug)
+        section = self.lib.outline(note).section(name) if note is not None and name else None
+        if section is not None:
+            self.open_note(slug, scroll_y=0, find=(None, section.anchor))
+        else:
+            self.open_note(slug)
 
     @on(NoteView.Scrolled)
     def scrolled(self, event: NoteView.Scrolled) -> None:
@@ -508,7 +516,7 @@ class ReaderApp(App):
             from mlnotes.snippets import find_pattern, query_terms
 
             pattern = find_pattern(query_terms(query))
-            find = (pattern, hit.heading) if pattern is not None else None
+            find = (pattern, hit.anchor) if pattern is not None or hit.anchor else None
             self.open_note(hit.slug, scroll_y=0, find=find)
             self.query_one(NoteView).focus()
 

@@ -15,9 +15,10 @@ MAX_WIDTH = 100  # columns: longer lines are hard to read
 
 @dataclass
 class Anchor:
-    title: str
+    title: str  # as the contents list shows it
     level: int
     y: int
+    key: str = ""  # the section's anchor in the note's outline
 
 
 @dataclass
@@ -95,7 +96,7 @@ class Rendered:
 
 # --------------------------------------------------------------------------- on disk
 
-DOC_FORMAT = 2
+DOC_FORMAT = 3  # 2: figures and code spans; 3: anchors carry their key
 
 
 def save_document(path, key: dict, doc: Rendered) -> None:
@@ -118,7 +119,7 @@ def save_document(path, key: dict, doc: Rendered) -> None:
         "width": doc.width,
         "styles": list(styles),
         "lines": lines,
-        "anchors": [[a.title, a.level, a.y] for a in doc.anchors],
+        "anchors": [[a.title, a.level, a.y, a.key] for a in doc.anchors],
         "links": [[l.slug, l.y, l.x0, l.x1] for l in doc.links],
         "codes": [[c.kind, c.y0, c.y1] for c in doc.codes],
     }
@@ -141,7 +142,7 @@ def load_document(path, key: dict) -> Rendered | None:
         styles = [Style.parse(s) if s and s != "none" else None for s in data["styles"]]
         doc = Rendered(int(data["width"]), complete=True)
         doc.lines = [[Segment(text, styles[k]) for text, k in line] for line in data["lines"]]
-        doc.anchors = [Anchor(str(t), int(lvl), int(y)) for t, lvl, y in data["anchors"]]
+        doc.anchors = [Anchor(str(t), int(lvl), int(y), str(k)) for t, lvl, y, k in data["anchors"]]
         doc.links = [LinkSpot(str(s), int(y), int(x0), int(x1)) for s, y, x0, x1 in data["links"]]
         doc.codes = [CodeSpot(str(k), int(y0), int(y1)) for k, y0, y1 in data["codes"]]
         return doc

@@ -39,6 +39,8 @@ class NoteView(ScrollView, can_focus=True):
     BINDINGS = to_bindings(NOTE_KEYS)
 
     class LinkChosen(Message):
+        """A link was chosen; ``slug`` is its target, ``slug`` or ``slug#section``."""
+
         def __init__(self, slug: str) -> None:
             super().__init__()
             self.slug = slug

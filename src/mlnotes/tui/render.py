@@ -1,39 +1,35 @@
 """Turn a note into lines of segments, section by section, off the UI thread.
 
 The reader shows notes with Rich (not Textual's Markdown widget, which is several times
-slower on notes this long). A note is split at its headings; each section is rendered on its
-own, so the top of a long note can be painted before the rest is done, and the line where
-each heading starts is known (for the table of contents and for landing on a search hit).
-Links are found in the rendered segments by the ``wikilink`` meta the Markdown layer sets.
+slower on notes this long). A note is rendered section by section, as its outline
+(:mod:`mlnotes.outline`) gives them, so the top of a long note can be painted before the rest
+is done, and the line where each heading starts is known (for the table of contents, for
+landing on a search hit and for following a ``[[slug#section]]`` link). HTML comments are in
+no section's source, so they are never shown. Links are found in the rendered segments by the
+``wikilink`` meta the Markdown layer sets.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from typing import Callable, Iterator
 
 from rich.console import Console, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 
-from mlnotes.library import Library, Note, prose_lines
+from mlnotes.library import Library, Note
 from mlnotes.markdown import NOTE_THEME, NoteMarkdown
+from mlnotes.outline import Outline, outline
 from mlnotes.tui.document import MAX_WIDTH, Anchor, Rendered
 
-_HEADING = re.compile(r"^\s{0,3}(#{1,3})\s+(.*?)\s*#*\s*$")
 
-
-def split_sections(body: str) -> list[tuple[str, int, str]]:
-    """(heading, level, markdown) chunks; the first may have no heading."""
-    chunks: list[tuple[str, int, list[str]]] = [("", 0, [])]
-    for _, line, in_code in prose_lines(body):
-        m = None if in_code else _HEADING.match(line)
-        if m:
-            chunks.append((m.group(2).strip(), len(m.group(1)), [line]))
-        else:
-            chunks[-1][2].append(line)
-    return [(h, lvl, "\n".join(lines)) for h, lvl, lines in chunks if h or "\n".join(lines).strip()]
+def _sections(o: Outline) -> Iterator[tuple[Anchor | None, str]]:
+    """(anchor, markdown) for each section with something to show; the first may have no heading."""
+    for section in o.sections:
+        source = o.source(section)
+        if section.level or source.strip():
+            yield (Anchor(section.title, section.level, 0, section.anchor) if section.level else None), source
 
 
 def _console(width: int) -> Console:
@@ -51,13 +47,9 @@ def _console(width: int) -> Console:
 def note_sources(lib: Library, note: Note, raw_math: bool) -> Iterator[tuple[Anchor | None, RenderableType]]:
     """The renderables of a note in order: title block, sections, then its place in the web."""
 
-    def resolve(slug: str) -> str | None:
-        target = lib.get(slug)
-        return target.title if target else None
-
+    resolve = lib.resolve
     yield None, Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"), "\n")
-    for heading, level, chunk in split_sections(lib.body(note)):
-        anchor = Anchor(heading, level, 0) if heading else None
+    for anchor, chunk in _sections(lib.outline(note)):
         yield anchor, NoteMarkdown(chunk, raw_math=raw_math, resolve_link=resolve)
     footer = []
     if note.prerequisites:
@@ -66,13 +58,13 @@ def note_sources(lib: Library, note: Note, raw_math: bool) -> Iterator[tuple[Anc
     if backlinks:
         footer.append("**Linked from:** " + " · ".join(f"[[{n.slug}]]" for n in backlinks))
     if footer:
-        yield Anchor("Linked from", 2, 0), NoteMarkdown("---\n\n" + "\n\n".join(footer), resolve_link=resolve)
+        yield Anchor("Linked from", 2, 0, "linked-from"), NoteMarkdown("---\n\n" + "\n\n".join(footer), resolve_link=resolve)
 
 
 def page_sources(title: str, subtitle: str, body: str, resolve: Callable[[str], str | None]):
     yield None, Text.assemble((title, "bold"), "\n", (subtitle, "dim"), "\n")
-    for heading, level, chunk in split_sections(body):
-        yield (Anchor(heading, level, 0) if heading else None), NoteMarkdown(chunk, resolve_link=resolve)
+    for anchor, chunk in _sections(outline(body)):
+        yield anchor, NoteMarkdown(chunk, resolve_link=resolve)
 
 
 def render(

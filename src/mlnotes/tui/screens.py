@@ -145,6 +145,8 @@ class SearchScreen(ModalScreen):
         if results.hits:
             options.highlighted = 0
         status = f"{results.total} note{'s' if results.total != 1 else ''}"
+        if len(results.hits) < results.total:
+            status += f" · the best {len(results.hits)} shown"
         if results.suggestion:
             status = (f"Showing results for “{results.suggestion}”" if results.corrected else f"Did you mean “{results.suggestion}”?") + f" · {status}"
         self._show_status(status if results.hits or results.suggestion else f"No notes match “{results.query}”.")
