@@ -186,7 +186,7 @@ def math_problems(source: str) -> list[tuple[int, str]]:
     return problems
 
 
-PYTHON_FENCES = ("python", "py", "python3")
+from mlnotes.outline import PYTHON_FENCES  # noqa: E402  (one definition, in the outline)
 
 
 def fence_words(info: str) -> list[str]:

@@ -74,6 +74,9 @@ class Formula:
     display: bool
 
 
+PYTHON_FENCES = ("python", "py", "python3")  # info strings of the blocks that notes run
+
+
 @dataclass(frozen=True)
 class CodeBlock:
     """A fenced code block: its info string (``python``, ``plot``...), content (each line

@@ -85,17 +85,15 @@ class RunResult:
 
 
 def code_blocks(body: str, body_line: int = 1) -> list[Block]:
-    """The ``python`` blocks of a note body, with their file lines (``no-run`` ones too)."""
-    from mlnotes.markdown import PYTHON_FENCES, fence_words, make_parser
+    """The ``python`` blocks of a note body, with their file lines (``no-run`` ones too),
+    read from the note's outline like every other part of a note's structure."""
+    from mlnotes.outline import PYTHON_FENCES, outline
 
     blocks = []
-    for token in make_parser().parse(body):
-        if token.type != "fence":
-            continue
-        words = fence_words(token.info)
+    for block in outline(body).code_blocks:
+        words = block.info.strip().lower().split()
         if words and words[0] in PYTHON_FENCES:
-            line = body_line + (token.map[0] if token.map else 0)
-            blocks.append(Block(line, token.content, "no-run" not in words))
+            blocks.append(Block(body_line + block.line, block.content, "no-run" not in words))
     return blocks
 
 
