@@ -39,7 +39,7 @@ from mlnotes.plaintext import extract, math_tokens
 from mlnotes.snippets import make_snippet, query_phrases, query_terms
 from mlnotes.synonyms import expand
 
-FORMAT = 6  # bump when the schema or the documents change: old indexes are rebuilt
+FORMAT = 7  # bump when the schema or the documents change: old indexes are rebuilt
 MIN_PREFIX = 3  # a shorter prefix expands to too many terms to be worth it
 MAX_QUERY = 400
 SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "prose", "mathwords"]
@@ -56,7 +56,7 @@ def make_schema() -> Schema:
         path=ID(unique=True, stored=True),
         slug=ID(stored=True),
         title=TEXT(analyzer=stem, stored=True, field_boost=6.0),
-        headings=TEXT(analyzer=stem, field_boost=3.0),
+        headings=TEXT(analyzer=stem, field_boost=4.5),
         summary=TEXT(analyzer=stem, field_boost=2.0),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
         body=TEXT(analyzer=stem),  # prose and code: identifiers in code are worth finding
