@@ -93,6 +93,13 @@ def test_damaged_state_files_never_stop_the_reader(tmp_path, content):
     assert state.save() and ReadingState.load(path).notice is None
 
 
+def test_missing_keys_are_empty_not_bad(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text('{"format": 1, "last_note": "x", "history": ["x"], "position": 0}')
+    state = ReadingState.load(path)
+    assert state.notice is None and state.last_note == "x" and state.read == set() and state.scroll == {}
+
+
 def test_bad_values_are_dropped_not_the_file(tmp_path):
     path = tmp_path / "state.json"
     path.write_bytes(b'{"format": 1, "scroll": {"a": NaN, "d": 5}, "read": [1, "ok"], "bookmarks": [null, "b"], "history": ["h"], "position": 1e999}')

@@ -51,7 +51,8 @@ class Memory:
             raise BadStateFile(f"not JSON ({type(exc).__name__})") from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
             raise BadStateFile("unknown format")
-        scroll, read, bookmarks, history = (data.get(k) for k in ("scroll", "read", "bookmarks", "history"))
+        scroll = data.get("scroll", {})  # a missing key is an empty one, as older files wrote them
+        read, bookmarks, history = (data.get(k, []) for k in ("read", "bookmarks", "history"))
         if not isinstance(scroll, dict) or not all(isinstance(v, list) for v in (read, bookmarks, history)):
             raise BadStateFile("wrong types")
         memory = cls()
