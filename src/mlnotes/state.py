@@ -143,10 +143,6 @@ class ReadingState(Memory):
         if navigation:
             self.last_note, self.history, self.position = memory.last_note, list(memory.history), memory.position
 
-    @property
-    def unsaved(self) -> bool:
-        return bool(self._changes) or self._moved
-
     # ------------------------------------------------------------------ changes
 
     def _change(self, *change) -> None:
