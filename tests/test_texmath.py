@@ -468,6 +468,11 @@ def test_scripts_are_unicode_only_when_whole(tex: str, expected: str) -> None:
         (r"\frac12", "1/2"),
         (r"\sqrt{2\pi}", "√(2π)"),
         (r"\sqrt{x+1}", "√(x + 1)"),
+        # A head applied to an operation reads as a product after √ or /: bracket it whole.
+        (r"\sqrt{p(1-p)}", "√(p(1 − p))"),
+        (r"\frac{1}{e(1-e)}", "1/(e(1 − e))"),
+        (r"\sqrt{q(x)}", "√q(x)"),
+        (r"\frac{1}{\Gamma(n)}", "1/Γ(n)"),
         (r"\sqrt[n]{x}", "ⁿ√x"),
         (r"\binom{n+1}{k}", "(n + 1 choose k)"),
     ],

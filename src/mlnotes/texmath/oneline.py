@@ -155,8 +155,12 @@ def single_term(items: list[Node]) -> bool:
         return False
     if len(items) == 1:
         return True
-    if _spans(items, 0) or (not isinstance(items[0], Space) and _spans(items, 1)):
+    if _spans(items, 0):
         return True
+    if not isinstance(items[0], Space) and _spans(items, 1):
+        # q(x) reads as one term; p(1 − p) after "√" or "/" reads as √p·(1 − p): a head
+        # applied to brackets holding an operation is bracketed whole.
+        return not any(isinstance(i, Sym) and i.cls in (S.BIN, S.REL) for i in items[2:-1])
     if _is_differential(items[0]) and single_term(items[1:]):
         return True
     pairs = len(items) % 2 == 0 and all(
