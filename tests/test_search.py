@@ -182,3 +182,131 @@ def test_snippet_starts_at_a_word_boundary():
     heading, anchor, snippet, spans = make_snippet([["Leakage", "leakage", "prose", text, ""]], query_terms("target"))
     assert snippet.startswith(first)  # not "…lishmentarianism"
     assert [snippet[s:e] for s, e in spans] == ["target"]
+
+
+# -- a damaged index, a busy writer, leftovers ---------------------------------------------------
+
+
+def _generation(ix):
+    return ix.folder / (ix.folder / "current").read_text().strip()
+
+
+def test_random_bytes_in_a_segment_are_detected_and_rebuilt(small):
+    _, ix, _ = open_index(small)
+    ix.close()
+    seg = max(_generation(ix).glob("*.seg"), key=lambda p: p.stat().st_size)
+    data = bytearray(seg.read_bytes())
+    middle = len(data) // 2
+    data[middle : middle + 64] = os.urandom(64)  # same size: only the content is wrong
+    seg.write_bytes(bytes(data))
+    again = SearchIndex(load_library(small))
+    assert not again.is_current()
+    stats = again.open()
+    assert stats.rebuilt
+    assert slugs(again.search("matrix"))[0] == "matrices"
+
+
+def test_a_search_that_fails_inside_the_index_says_so_and_rebuilds_next_time(small):
+    _, ix, _ = open_index(small)
+
+    def broken(*args, **kwargs):
+        raise IndexError("damaged postings")
+
+    ix._searcher.search = broken
+    ix._searcher.search_with_collector = broken
+    res = ix.search("matrix")
+    assert res.hits == [] and "damaged" in res.notice
+    ix.close()
+    assert SearchIndex(load_library(small)).open().rebuilt
+
+
+def test_a_reader_does_not_wait_for_another_writer(small):
+    import fcntl
+
+    _, ix, _ = open_index(small)
+    ix.close()
+    (small / "extra.md").write_text("---\ntitle: Extra\n---\n\nSpectral clustering words.\n")
+    with open(ix.folder / "write.lock", "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)  # another process is rebuilding
+        busy = SearchIndex(load_library(small))
+        started = time.monotonic()
+        stats = busy.open()
+        assert time.monotonic() - started < 5
+        assert "last complete" in stats.notice
+        assert slugs(busy.search("matrix"))[0] == "matrices"  # the old index answers
+        busy.close()
+    stats = SearchIndex(load_library(small)).open()  # the lock is free: now it updates
+    assert stats.added == 1 and not stats.notice
+
+
+def test_a_current_index_is_searched_without_the_lock(small):
+    _, ix, _ = open_index(small)
+    ix.close()
+    lock = ix.folder / "write.lock"
+    lock.unlink(missing_ok=True)
+    lock.mkdir()  # cannot be opened as a file: as if the cache folder were read-only
+    again = SearchIndex(load_library(small))
+    stats = again.open()
+    assert not stats.notice and slugs(again.search("matrix"))[0] == "matrices"
+    again.close()
+    (small / "extra.md").write_text("---\ntitle: Extra\n---\n\nSpectral clustering words.\n")
+    stale = SearchIndex(load_library(small))
+    stats = stale.open()  # needs an update it cannot write: search what there is, and say so
+    assert "cannot be updated" in stats.notice
+    assert slugs(stale.search("matrix"))[0] == "matrices"
+
+
+def test_a_generation_left_by_a_killed_build_is_removed(small):
+    _, ix, _ = open_index(small)
+    ix.close()
+    orphan = ix.folder / f"v{FORMAT}-0123456789ab"
+    orphan.mkdir()
+    (orphan / "MAIN_x.seg").write_bytes(b"half written")
+    SearchIndex(load_library(small)).open()
+    assert not orphan.exists()
+    assert _generation(ix).exists()
+
+
+def test_progress_says_when_the_index_is_being_written(small):
+    seen = []
+    SearchIndex(load_library(small)).open(rebuild=True, progress=lambda done, total, what: seen.append((done, total, what)))
+    assert seen[0] == (1, 5, "indexing") and seen[-1] == (5, 5, "writing")
+
+
+def test_build_workers_die_with_their_parent(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return
+    script = tmp_path / "parent.py"
+    script.write_text(
+        "import multiprocessing as mp, os, sys, time\n"
+        "from mlnotes.search import _children_die_with_us\n"
+        "with _children_die_with_us():\n"
+        "    p = mp.get_context('fork').Process(target=time.sleep, args=(60,))\n"
+        "    p.start()\n"
+        "print(p.pid, flush=True)\n"
+        "time.sleep(60)\n"
+    )
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True)
+    child = int(parent.stdout.readline())
+    os.kill(parent.pid, signal.SIGKILL)
+    parent.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        # a zombie child of init is gone for our purposes once reaped; check its state
+        try:
+            if open(f"/proc/{child}/stat").read().split()[2] == "Z":
+                break
+        except OSError:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, signal.SIGKILL)
+        raise AssertionError("the worker outlived its parent")

@@ -130,24 +130,38 @@ def find_note(lib, words: list[str]):
 
 
 def open_index(lib, rebuild: bool = False, quiet: bool = False):
-    """The search index, made current; a progress bar on stderr when there is work to show."""
+    """The search index, made current; a progress bar on stderr when there is work to show,
+    and a notice there when the index could not be brought up to date."""
     from mlnotes.search import SearchIndex
 
     ix = SearchIndex(lib)
-    if not rebuild and ix.is_current():
-        ix.open()
-        return ix, None
-    err = _console(stderr=True)
-    if quiet or not err.is_terminal:
-        return ix, ix.open(rebuild=rebuild)
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    try:
+        if not rebuild and ix.is_current():
+            return ix, _noticed(ix.open())
+        err = _console(stderr=True)
+        if quiet or not err.is_terminal:
+            return ix, _noticed(ix.open(rebuild=rebuild))
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-    with Progress(
-        TextColumn("indexing notes"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
-    ) as bar:
-        task = bar.add_task("index", total=None)
-        stats = ix.open(rebuild=rebuild, progress=lambda done, total: bar.update(task, completed=done, total=total))
-    return ix, stats
+        with Progress(
+            TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err, transient=True
+        ) as bar:
+            task = bar.add_task("indexing notes", total=None)
+
+            def progress(done: int, total: int, what: str) -> None:
+                label = "writing the index" if what == "writing" else "indexing notes"
+                bar.update(task, completed=done, total=total, description=label)
+
+            stats = ix.open(rebuild=rebuild, progress=progress)
+    except TimeoutError as exc:
+        raise CliError(str(exc)) from None
+    return ix, _noticed(stats)
+
+
+def _noticed(stats):
+    if stats.notice:
+        print(f"mlnotes: {stats.notice}", file=sys.stderr)
+    return stats
 
 
 def _relpath(path: Path) -> str:
@@ -170,6 +184,8 @@ def cmd_search(args) -> int:
     text = " ".join(args.query)
     results = ix.search(text, limit=args.limit)
     ix.close()
+    if results.notice:
+        print(f"mlnotes: {results.notice}", file=sys.stderr)
     if args.json:
         print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
         return EXIT_OK if results.hits else EXIT_NOTHING
@@ -316,7 +332,9 @@ def cmd_index(args) -> int:
     lib = load(args)
     ix, stats = open_index(lib, rebuild=args.rebuild)
     ix.close()
-    if stats is None:
+    if stats.notice:
+        return EXIT_NOTHING
+    if not (stats.rebuilt or stats.added or stats.changed or stats.removed):
         print(f"index is up to date: {len(lib.notes)} notes")
     elif stats.rebuilt:
         print(f"indexed {len(lib.notes)} notes in {stats.seconds:.2f} s")

@@ -21,8 +21,10 @@ import json
 import os
 import re
 import shutil
+import sys
 import time
 import uuid
+import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,15 @@ from typing import Callable
 
 from whoosh import collectors, qparser, query
 from whoosh import index as windex
-from whoosh.analysis import LowercaseFilter, RegexTokenizer, StandardAnalyzer, StemmingAnalyzer
+from whoosh.analysis import (
+    CharsetFilter,
+    LowercaseFilter,
+    RegexTokenizer,
+    StandardAnalyzer,
+    StemFilter,
+    StopFilter,
+)
+from whoosh.support.charset import accent_map
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from mlnotes.library import Library, Note
@@ -39,19 +49,27 @@ from mlnotes.plaintext import extract, math_tokens
 from mlnotes.snippets import make_snippet, query_phrases, query_terms
 from mlnotes.synonyms import expand
 
-FORMAT = 7  # bump when the schema or the documents change: old indexes are rebuilt
+FORMAT = 8  # bump when the schema or the documents change: old indexes are rebuilt
 MIN_PREFIX = 3  # a shorter prefix expands to too many terms to be worth it
 MAX_QUERY = 400
-SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "prose", "mathwords"]
+SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "code", "mathwords"]
 FIELD_ALIASES = {"tag": "tags", "heading": "headings", "section": "headings", "text": "body", "math": "mathwords"}
-PROSE_BOOST = 0.5  # on top of the body, which holds the prose too
+BODY_BOOST = 1.5  # the same word in prose explains more than in a code block
+LOCK_WAIT = 60.0  # seconds a writer waits for another writer when there is no index to search
 MANY_PROCS_FROM = 1500  # documents; below this a single writer is faster than forking
 
-Progress = Callable[[int, int], None]
+# progress(done, total, what): "indexing" while notes are read, "writing" while the index is
+# written out (merged, flushed) after the last note.
+Progress = Callable[[int, int, str], None]
+
+
+def _words():
+    # Accents folded before stemming: "poincare" finds "Poincaré", "erdos" finds "Erdős".
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
 
 
 def make_schema() -> Schema:
-    stem = StemmingAnalyzer()
+    stem = _words()
     return Schema(
         path=ID(unique=True, stored=True),
         slug=ID(stored=True),
@@ -59,12 +77,12 @@ def make_schema() -> Schema:
         headings=TEXT(analyzer=stem, field_boost=4.5),
         summary=TEXT(analyzer=stem, field_boost=2.0),
         tags=KEYWORD(lowercase=True, commas=True, scorable=True, field_boost=2.0),
-        body=TEXT(analyzer=stem),  # prose and code: identifiers in code are worth finding
-        # The prose again: the same word in prose explains more than in a code block.
-        prose=TEXT(analyzer=stem, field_boost=PROSE_BOOST),
+        body=TEXT(analyzer=stem, field_boost=BODY_BOOST),  # the prose
+        code=TEXT(analyzer=stem, field_boost=0.25),  # identifiers in code are worth finding too
         # Formulas as word sequences (see plaintext.math_tokens); single letters count here.
         mathwords=TEXT(analyzer=RegexTokenizer() | LowercaseFilter(), field_boost=0.5),
-        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=3)),
+        # Each written word once per note: only the vocabulary is needed, for suggestions.
+        spell=TEXT(analyzer=StandardAnalyzer(stoplist=None, minsize=3), phrase=False),
         part=TEXT(analyzer=StandardAnalyzer(), stored=True),
         module=TEXT(analyzer=StandardAnalyzer(), stored=True),
         level=ID(stored=True),
@@ -112,6 +130,7 @@ class Results:
     suggestion: str | None = None
     corrected: bool = False  # the hits are for the suggestion, the query itself found nothing
     hits: list[Hit] = field(default_factory=list)
+    notice: str = ""  # the index could not answer (damaged): say so instead of failing
 
     def as_json(self) -> dict:
         return {
@@ -129,6 +148,7 @@ class UpdateStats:
     removed: int = 0
     rebuilt: bool = False
     seconds: float = 0.0
+    notice: str = ""  # when searching an index that could not be brought up to date
 
     @property
     def touched(self) -> int:
@@ -143,8 +163,8 @@ def _document(lib: Library, note: Note) -> dict:
     plain = extract(lib.outline(note), link_text)
     prose = "\n".join(s.text for s in plain.sections)
     code = "\n".join(s.code for s in plain.sections if s.code)
-    body = f"{prose}\n{code}" if code else prose
     headings = "\n".join(plain.headings)
+    written = " ".join((note.title, headings, note.summary, " ".join(note.tags), prose, code))
     return {
         "path": str(note.path),
         "slug": note.slug,
@@ -152,15 +172,75 @@ def _document(lib: Library, note: Note) -> dict:
         "headings": headings,
         "summary": note.summary,
         "tags": ",".join(note.tags),
-        "body": body,
-        "prose": prose,
+        "body": prose,
+        "code": code,
         "mathwords": plain.math_words,
-        "spell": " ".join((note.title, headings, note.summary, " ".join(note.tags), body)),
+        "spell": " ".join(dict.fromkeys(re.findall(r"\w+", written.lower()))),
         "part": note.part_title,
         "module": note.module_title,
         "level": note.level,
         "sections": json.dumps([[s.heading, s.anchor, s.kind, s.text, s.code] for s in plain.sections], ensure_ascii=False),
     }
+
+
+def _stat_files(gen: Path) -> dict[str, tuple[int, int]]:
+    """The index's own files in a generation (Whoosh's table of contents and segments)."""
+    out = {}
+    with os.scandir(gen) as entries:
+        for entry in entries:
+            if entry.is_file() and entry.name.endswith((".toc", ".seg")):
+                st = entry.stat()
+                out[entry.name] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _crc(path: Path) -> int:
+    crc = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            crc = zlib.crc32(chunk, crc)
+    return crc
+
+
+def _stale_notice(exc: BaseException) -> str:
+    if isinstance(exc, TimeoutError):
+        return "another mlnotes process is updating the search index; results are from the last complete one"
+    return "the search index cannot be updated (the cache folder is not writable); results may be out of date"
+
+
+_ARMED = False  # while a build forks its workers
+_PARENT = 0
+
+
+def _arm_child() -> None:
+    """In a worker forked during a build: die with the process that forked it (Linux)."""
+    if not _ARMED:
+        return
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except Exception:
+        return
+    if os.getppid() != _PARENT:  # the parent died before the request took effect
+        os._exit(1)
+
+
+if hasattr(os, "register_at_fork") and sys.platform.startswith("linux"):
+    os.register_at_fork(after_in_child=_arm_child)
+
+
+@contextmanager
+def _children_die_with_us():
+    """Worker processes forked meanwhile are killed if this process dies: a kill -9 of
+    ``mlnotes index`` must not leave its workers indexing for a minute."""
+    global _ARMED, _PARENT
+    _ARMED, _PARENT = True, os.getpid()
+    try:
+        yield
+    finally:
+        _ARMED = False
 
 
 @contextmanager
@@ -219,14 +299,51 @@ class SearchIndex:
             return None  # another format's index, or garbage: rebuild
         return self.folder / name
 
-    def _manifest(self, gen: Path) -> dict[str, str] | None:
+    def _manifest_data(self, gen: Path) -> dict | None:
         try:
             data = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("notes"), dict):
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
             return None
-        return data["notes"]
+        if not isinstance(data.get("notes"), dict) or not isinstance(data.get("files"), dict):
+            return None
+        return data
+
+    def _manifest(self, gen: Path) -> dict[str, str] | None:
+        data = self._manifest_data(gen)
+        return data["notes"] if data else None
+
+    def _write_manifest(self, gen: Path, notes: dict[str, str]) -> None:
+        files = {name: [size, mtime, _crc(gen / name)] for name, (size, mtime) in _stat_files(gen).items()}
+        atomic_write(gen / "manifest.json", json.dumps({"format": FORMAT, "notes": notes, "files": files}))
+
+    def _intact(self, gen: Path) -> bool:
+        """The generation's files are the ones written: same names and sizes, and, for a file
+        touched since (its time changed), the same checksum. Random bytes written into a
+        segment are caught here instead of as wrong results or a decompression error."""
+        data = self._manifest_data(gen)
+        if data is None:
+            return False
+        written = data["files"]
+        now = _stat_files(gen)
+        if set(now) != set(written):
+            return False
+        for name, (size, mtime) in now.items():
+            record = written[name]
+            if not (isinstance(record, list) and len(record) == 3) or record[0] != size:
+                return False
+            if record[1] != mtime and record[2] != _crc(gen / name):
+                return False
+        return True
+
+    def _mark_damaged(self) -> None:
+        """A search failed inside the index: drop its manifest so the next open rebuilds."""
+        if self._gen is not None:
+            try:
+                (self._gen / "manifest.json").unlink()
+            except OSError:
+                pass
 
     def _open_gen(self, gen: Path):
         ix = windex.open_dir(str(gen))
@@ -239,7 +356,7 @@ class SearchIndex:
 
     def _try_open(self):
         gen = self._current_gen()
-        if gen is None or self._manifest(gen) is None:
+        if gen is None or self._manifest(gen) is None or not self._intact(gen):
             return None, None
         try:
             return gen, self._open_gen(gen)
@@ -250,30 +367,71 @@ class SearchIndex:
         """True when an index exists and no note changed since it was written."""
         gen = self._current_gen()
         manifest = self._manifest(gen) if gen else None
-        return manifest is not None and manifest == self._wanted()
+        return manifest is not None and manifest == self._wanted() and self._intact(gen)
 
     def _wanted(self) -> dict[str, str]:
         return {str(n.path): f"{n.signature}:{n.slug}" for n in self.lib.notes}
 
     def open(self, progress: Progress | None = None, rebuild: bool = False) -> UpdateStats:
-        """Make the index current (building or updating as needed) and ready to search."""
+        """Make the index current (building or updating as needed) and ready to search.
+
+        Searching a current index takes no lock. When another process holds the write lock
+        (a rebuild in progress) or the cache cannot be written, the last complete index is
+        searched and ``notice`` says why it may be out of date."""
         started = time.perf_counter()
         self.close()
-        with _file_lock(self._lock_path):
-            if rebuild:
-                gen, ix = None, None
-            elif self._ix is not None and self._gen == self._current_gen():
-                gen, ix = self._gen, self._ix  # already open and still the current one
-            else:
-                gen, ix = self._try_open()
-            if ix is None:
-                stats = self._rebuild(progress)
-            else:
+        gen, ix = (None, None) if rebuild else self._usable()
+        if ix is not None and self._manifest(gen) == self._wanted():
+            self._gen, self._ix = gen, ix
+            stats = UpdateStats()
+            self._tidy(keep=gen)
+        else:
+            try:
+                # With a complete index to fall back on, never wait for another writer.
+                with _file_lock(self._lock_path, timeout=0.0 if ix is not None else LOCK_WAIT):
+                    stats = self._write(progress, rebuild)
+            except (TimeoutError, OSError) as exc:
+                if ix is None:
+                    if isinstance(exc, TimeoutError):
+                        raise TimeoutError("another mlnotes process is building the search index; try again when it is done") from None
+                    raise
                 self._gen, self._ix = gen, ix
-                stats = self._update(progress)
+                stats = UpdateStats(notice=_stale_notice(exc))
         self._searcher = self._ix.searcher()
         stats.seconds = time.perf_counter() - started
         return stats
+
+    def _usable(self):
+        """The current generation, opened, when its files are as they were written."""
+        if self._ix is not None and self._gen == self._current_gen() and self._intact(self._gen):
+            return self._gen, self._ix  # already open and still the current one
+        return self._try_open()
+
+    def _write(self, progress: Progress | None, rebuild: bool) -> UpdateStats:
+        """Under the write lock: bring the index up to date, rebuilding when it is missing,
+        damaged or asked for."""
+        gen, ix = (None, None) if rebuild else self._usable()
+        if ix is None:
+            stats = self._rebuild(progress)
+        else:
+            self._gen, self._ix = gen, ix
+            stats = self._update(progress)
+        self._remove_old_generations(keep=self._gen)
+        return stats
+
+    def _tidy(self, keep: Path) -> None:
+        """Remove what a killed build left behind (a partial generation), if nobody is writing."""
+        try:
+            leftovers = [c for c in self.folder.iterdir() if c.is_dir() and c != keep]
+        except OSError:
+            return
+        if not leftovers:
+            return
+        try:
+            with _file_lock(self._lock_path, timeout=0.0):
+                self._remove_old_generations(keep=keep)
+        except (TimeoutError, OSError):
+            pass  # a writer is at work, or the cache is read-only: leave them
 
     def _rebuild(self, progress: Progress | None) -> UpdateStats:
         gen = self.folder / f"v{FORMAT}-{uuid.uuid4().hex[:12]}"
@@ -281,24 +439,29 @@ class SearchIndex:
         ix = windex.create_in(str(gen), self.schema)
         notes = self.lib.notes
         many = len(notes) >= MANY_PROCS_FROM and (os.cpu_count() or 1) > 1
-        writer = ix.writer(procs=2, multisegment=True) if many else ix.writer()
         try:
-            for i, note in enumerate(notes, 1):
-                writer.add_document(**_document(self.lib, note))
-                if progress:
-                    progress(i, len(notes))
-            writer.commit()
+            with _children_die_with_us():
+                writer = ix.writer(procs=2, multisegment=True) if many else ix.writer()
+                try:
+                    for i, note in enumerate(notes, 1):
+                        writer.add_document(**_document(self.lib, note))
+                        if progress:
+                            progress(i, len(notes), "indexing")
+                    if progress:
+                        progress(len(notes), len(notes), "writing")
+                    writer.commit()
+                except BaseException:
+                    writer.cancel()
+                    raise
+            self._write_manifest(gen, self._wanted())
+            atomic_write(self._pointer, gen.name)
         except BaseException:
-            writer.cancel()
             shutil.rmtree(gen, ignore_errors=True)
             raise
-        atomic_write(gen / "manifest.json", json.dumps({"format": FORMAT, "notes": self._wanted()}))
-        atomic_write(self._pointer, gen.name)
         self._gen, self._ix = gen, ix
-        self._remove_old_generations(keep=gen)
         return UpdateStats(added=len(notes), rebuilt=True)
 
-    def _remove_old_generations(self, keep: Path) -> None:
+    def _remove_old_generations(self, keep: Path | None) -> None:
         for child in self.folder.iterdir():
             if child.is_dir() and child != keep:
                 shutil.rmtree(child, ignore_errors=True)
@@ -319,12 +482,14 @@ class SearchIndex:
             for i, p in enumerate(todo, 1):
                 writer.update_document(**_document(self.lib, by_path[p]))
                 if progress:
-                    progress(i, len(todo))
+                    progress(i, len(todo), "indexing")
+            if progress:
+                progress(len(todo), len(todo), "writing")
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        atomic_write(self._gen / "manifest.json", json.dumps({"format": FORMAT, "notes": want}))
+        self._write_manifest(self._gen, want)
         return stats
 
     def close(self) -> None:
@@ -402,13 +567,12 @@ class SearchIndex:
             results = self._search(q, limit)
             return results
         except Exception:
+            # A query the engine cannot run as typed: try its plain words. If those fail too,
+            # the index itself is at fault (search() says so).
             words = " ".join(re.findall(r"\w+", text))
             if not words or words == text:
-                return None
-            try:
-                return self._search(self._parse(words), limit)
-            except Exception:
-                return None
+                raise
+            return self._search(self._parse(words), limit)
 
     def _search(self, q, limit: int):
         if not _has_phrase(q):
@@ -453,6 +617,15 @@ class SearchIndex:
         if not text:
             return out
         limit = max(1, int(limit))
+        try:
+            return self._ranked(out, text, limit)
+        except Exception:
+            self._mark_damaged()
+            out.total, out.hits = 0, []
+            out.notice = "the search index is damaged; it will be rebuilt the next time it is opened"
+            return out
+
+    def _ranked(self, out: Results, text: str, limit: int) -> Results:
         results = self._run(expand(text), limit)
         total = self._total(results)
         if total < 3:
@@ -517,11 +690,12 @@ def _matching(q, searcher) -> set[int]:
     """The documents ``q`` matches in one segment, without scoring: sets of each word's
     documents, combined as the query combines them (cheaper than a union matcher)."""
     if isinstance(q, (query.Or, query.DisjunctionMax)):
+        everyone = _in_every_note(q, searcher)
+        if everyone is not None:
+            return everyone
         found: set[int] = set()
         for sub in q.subqueries:
-            # Every document with a word in its prose has it in its body too.
-            if getattr(sub, "fieldname", None) != "prose":
-                found |= _matching(sub, searcher)
+            found |= _matching(sub, searcher)
         return found
     if isinstance(q, query.And):
         sets = [_matching(sub, searcher) for sub in q.subqueries]
@@ -533,3 +707,16 @@ def _matching(q, searcher) -> set[int]:
     if isinstance(q, query.Require):
         return _matching(q.a, searcher) & _matching(q.b, searcher)
     return set(q.docs(searcher))
+
+
+def _in_every_note(q, searcher) -> set[int] | None:
+    """All of the segment's notes when one word of ``q`` is in every one of them (common
+    words in a large collection): the union needs no reading of word lists then."""
+    reader = searcher.reader()
+    if reader.has_deletions():
+        return None
+    count = reader.doc_count_all()
+    for sub in q.subqueries:
+        if isinstance(sub, query.Term) and reader.doc_frequency(sub.fieldname, sub.text) == count:
+            return set(range(count))
+    return None

@@ -212,17 +212,20 @@ class ReaderApp(App):
 
         index = SearchIndex(self.lib)
 
-        def progress(done: int, total: int) -> None:
-            self.index_status = f"Building the search index… {done}/{total} notes"
+        def progress(done: int, total: int, what: str) -> None:
+            if what == "writing":
+                self.index_status = f"Writing the search index ({total} notes)…"
+            else:
+                self.index_status = f"Building the search index… {done}/{total} notes"
 
         try:
-            index.open(progress=progress)
+            stats = index.open(progress=progress)
         except Exception as exc:  # reading goes on without search
             self.index_status = f"Search is unavailable: {exc}"
             return
         self.index = index
         self.index_ready = True
-        self.index_status = ""
+        self.index_status = stats.notice[0].upper() + stats.notice[1:] + "." if stats.notice else ""
 
     # ------------------------------------------------------------------ showing pages
 

@@ -149,7 +149,11 @@ class SearchScreen(ModalScreen):
             status += f" · the best {len(results.hits)} shown"
         if results.suggestion:
             status = (f"Showing results for “{results.suggestion}”" if results.corrected else f"Did you mean “{results.suggestion}”?") + f" · {status}"
-        self._show_status(status if results.hits or results.suggestion else f"No notes match “{results.query}”.")
+        if results.notice:
+            status = results.notice[0].upper() + results.notice[1:] + "."
+        elif not (results.hits or results.suggestion):
+            status = f"No notes match “{results.query}”."
+        self._show_status(status)
 
     def action_move(self, step: int) -> None:
         options = self.query_one(OptionList)
