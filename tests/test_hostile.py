@@ -107,3 +107,45 @@ async def test_the_reader_shows_the_hostile_tree_safely(hostile):
         await pilot.press("exclamation_mark")
         await pilot.pause()
         assert app.is_running
+
+
+# -- math bombs and deep nesting: linear time or a cap, and a word about what was cut ----------
+
+
+@pytest.fixture
+def bombs(tmp_path):
+    matrix = r"\begin{pmatrix}" + r"\\".join("&".join(f"a_{{{i}{j}}}" for j in range(200)) for i in range(200)) + r"\end{pmatrix}"
+    return write_collection(
+        tmp_path / "bombs",
+        {
+            "01-p/01-m/01-many.md": note("Many", "many", "Formulas: " + " ".join(f"$x_{{{i}}}$" for i in range(100_000))),
+            "01-p/01-m/02-matrix.md": note("Matrix", "matrix", f"A big one:\n\n$${matrix}$$\n\nAfter it."),
+            "01-p/01-m/03-deep.md": note("Deep", "deep", "Before.\n\n" + ">" * 30 + " deep text\n\nAfter the quote."),
+        },
+    )
+
+
+def test_many_formulas_in_one_paragraph_take_linear_time(bombs):
+    started = time.monotonic()
+    out = run("show", "many", notes=bombs)
+    assert out.returncode == 0, out.stderr
+    assert time.monotonic() - started < 40  # was 45 s for the parse alone (quadratic)
+    assert "x₉₉₉₉₉" in out.stdout
+
+
+def test_an_oversized_formula_is_shown_as_written_and_reported(bombs):
+    started = time.monotonic()
+    out = run("show", "matrix", notes=bombs)
+    assert out.returncode == 0 and "After it." in out.stdout
+    assert r"\begin{pmatrix}" in out.stdout  # as written, not laid out
+    assert time.monotonic() - started < 20
+    out = run("check", notes=bombs)
+    assert "02-matrix.md" in out.stdout and "formula too long" in out.stdout
+
+
+def test_text_past_the_nesting_limit_is_announced(bombs):
+    out = run("show", "deep", notes=bombs)
+    assert "nested more than 20 levels deep is not shown" in out.stdout
+    assert "After the quote." in out.stdout
+    out = run("check", notes=bombs)
+    assert "03-deep.md" in out.stdout and "nested more than 20 levels" in out.stdout

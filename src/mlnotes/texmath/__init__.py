@@ -20,8 +20,15 @@ from mlnotes.texmath.parser import parse as _parse_tex
 __all__ = ["TexError", "check", "inline", "to_display", "to_inline"]
 
 
+# Longer formulas are shown as written (and reported by ``check``): laying out a 200×200
+# matrix (400,000 characters) took seconds. The longest formula in the notes is far shorter.
+MAX_TEX = 20_000
+
+
 @lru_cache(maxsize=4096)
 def _parse(tex: str) -> Node:
+    if len(tex) > MAX_TEX:
+        raise TexError(f"formula too long to lay out ({len(tex):,} characters; the limit is {MAX_TEX:,})")
     try:
         return _parse_tex(clean(tex))
     except TexError:
