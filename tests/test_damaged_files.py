@@ -76,3 +76,18 @@ async def test_damaged_saved_rendering_is_ignored(tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app, lambda: app.current is not None)
         assert "Alpha body about gradients" in "\n".join(app.query_one("NoteView").text_lines())
+
+
+def test_list_says_when_it_sets_a_damaged_state_file_aside(tmp_path):
+    from mlnotes.state import ReadingState
+
+    root = collection(tmp_path)
+    path = ReadingState.for_root(root).path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(os.urandom(300))
+    out = run("list", notes=root)
+    assert out.returncode == 0 and "Alpha" in out.stdout
+    assert "set aside" in out.stderr and "Traceback" not in out.stderr
+    assert not path.exists() and list(path.parent.glob("state.json.bad-*"))
+    out = run("list", notes=root)
+    assert out.stderr == ""  # said once: the next run starts clean

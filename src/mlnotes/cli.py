@@ -252,7 +252,10 @@ def cmd_show(args) -> int:
 def _read_marks(lib) -> set[str]:
     from mlnotes.state import ReadingState
 
-    return ReadingState.for_root(lib.root).read
+    state = ReadingState.for_root(lib.root)
+    if state.notice:  # a damaged state file was set aside: say so once, where it went
+        print(f"mlnotes: {state.notice}", file=sys.stderr)
+    return state.read
 
 
 def cmd_list(args) -> int:
