@@ -310,3 +310,18 @@ def test_build_workers_die_with_their_parent(tmp_path):
     else:
         os.kill(child, signal.SIGKILL)
         raise AssertionError("the worker outlived its parent")
+
+
+def test_exact_phrase_matcher_agrees_with_whoosh_phrase(small):
+    from whoosh import query
+
+    from mlnotes.phrase import ExactPhrase
+
+    _, ix, _ = open_index(small)
+    searcher = ix._searcher
+    for words in (["gradient", "descent"], ["descent", "gradient"], ["random", "forest"], ["gradient"], ["zzz", "gradient"]):
+        stemmed = [next(iter(ix.schema["body"].process_text(w, mode="query"))) for w in words]
+        ours = set(ExactPhrase("body", stemmed).docs(searcher))
+        theirs = set(query.Phrase("body", stemmed).docs(searcher)) if len(stemmed) > 1 else set(query.Term("body", stemmed[0]).docs(searcher))
+        assert ours == theirs, words
+    assert set(ExactPhrase("body", ["gradient", "descent"]).docs(searcher))  # the case is not empty

@@ -45,6 +45,7 @@ from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from mlnotes.library import Library, Note
 from mlnotes.paths import atomic_write, cache_dir, collection_key
+from mlnotes.phrase import ExactPhrase
 from mlnotes.plaintext import extract, math_tokens
 from mlnotes.snippets import make_snippet, query_phrases, query_terms
 from mlnotes.synonyms import expand
@@ -534,9 +535,14 @@ class SearchIndex:
                     return query.AndNot(positive, query.Or([n.query for n in nots]))
             return q
 
+        def exact(q):
+            if isinstance(q, query.Phrase) and not isinstance(q, ExactPhrase) and q.slop == 1:
+                return ExactPhrase(q.fieldname, q.words, slop=1, boost=q.boost)
+            return q
+
         try:
             parsed = self._query_parser().parse(text)
-            return parsed.accept(tame).accept(negations)
+            return parsed.accept(tame).accept(negations).accept(exact)
         except Exception:
             words = re.findall(r"\w+", text)
             if not words:
