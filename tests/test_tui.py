@@ -10,7 +10,7 @@ import re
 
 from mlnotes.library import load_library
 from mlnotes.state import ReadingState
-from mlnotes.tui.app import PREVIEW_DELAY, ReaderApp
+from mlnotes.tui.app import PREVIEW_DELAY, READ_FRACTION, ReaderApp
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import ListScreen, SearchScreen
 from tests.conftest import note, write_collection
@@ -313,14 +313,48 @@ async def test_a_reader_closed_without_quitting_still_starts_on_the_saved_render
         assert rendered == [] and "zebras" in shown(again)
 
 
-async def test_read_mark_when_scrolled_to_end_and_unread(tmp_path):
+async def test_read_mark_needs_the_end_and_time_on_the_note(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    now = [1000.0]
+    app._clock = lambda: now[0]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        note = app.current
+        await pilot.press("G")  # straight to the end on arrival: that is not reading it
+        await pilot.pause(0.2)
+        assert "first" not in app.state.read
+        now[0] += 60 * note.reading_minutes * READ_FRACTION + 1  # time spent on the page
+        await pilot.press("g", "G")
+        await settle(pilot, app, lambda: "first" in app.state.read)
+        assert "✓" in str(app._tree_nodes["note:first"].label)
+
+
+async def test_reaching_the_end_early_counts_once_the_time_is_spent(tmp_path, monkeypatch):
+    import mlnotes.tui.app as app_module
+
+    lib = load_library(long_collection(tmp_path))
+    note = lib.get("first")
+    monkeypatch.setattr(app_module, "READ_FRACTION", 0.3 / (60 * note.reading_minutes))  # 0.3 s
+    app = ReaderApp(lib, start=note)
+    now = [1000.0]
+    app._clock = lambda: now[0]  # the learner's time moves only when the test says so
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        await pilot.press("G")
+        await pilot.pause(0.1)
+        assert "first" not in app.state.read
+        now[0] += 1.0  # the time is spent with the end still on screen: the timer marks it
+        await settle(pilot, app, lambda: "first" in app.state.read, timeout=5)
+
+
+async def test_u_marks_read_and_unread_by_hand(tmp_path):
     lib = load_library(long_collection(tmp_path))
     app = ReaderApp(lib, start=lib.get("first"))
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot, app, lambda: app.current is not None)
-        assert "first" not in app.state.read
-        await pilot.press("G")
-        await settle(pilot, app, lambda: "first" in app.state.read)
+        await pilot.press("u")
+        assert "first" in app.state.read
         assert "✓" in str(app._tree_nodes["note:first"].label)
         await pilot.press("u")
         assert "first" not in app.state.read

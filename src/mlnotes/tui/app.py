@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections import OrderedDict
 from functools import partial
 
@@ -70,6 +71,10 @@ class NoteCommands(Provider):
         yield
 
 
+# Reaching the end of a note marks it read after this share of its estimated reading time.
+READ_FRACTION = 0.25
+
+
 class ReaderApp(App):
     CSS_PATH = "styles.tcss"
     TITLE = "mlnotes"
@@ -83,7 +88,11 @@ class ReaderApp(App):
         self.state = state if state is not None else ReadingState.for_root(lib.root)
         self.title = lib.title
         self.sub_title = lib.summary
-        self.current: Note | None = None
+        self._current: Note | None = None
+        self._clock = time.monotonic  # replaced in tests
+        self._shown_at: float | None = None  # when the current note came on screen
+        self._dwell: dict[str, float] = {}  # seconds spent on each note this session
+        self._read_timer = None
         self.page_key: str | None = None  # what the pane shows: "note:slug", "part:key", "home"
         self.raw_math = False
         self.index = None
@@ -226,6 +235,51 @@ class ReaderApp(App):
         self.index = index
         self.index_ready = True
         self.index_status = stats.notice[0].upper() + stats.notice[1:] + "." if stats.notice else ""
+
+    # ------------------------------------------------------------------ time on a note
+
+    @property
+    def current(self) -> Note | None:
+        """The note on screen (None for the home, part and module pages)."""
+        return self._current
+
+    @current.setter
+    def current(self, note: Note | None) -> None:
+        now = self._clock()
+        if self._current is not None and self._shown_at is not None:
+            slug = self._current.slug
+            self._dwell[slug] = self._dwell.get(slug, 0.0) + now - self._shown_at
+        self._current = note
+        self._shown_at = now if note is not None else None
+
+    def time_on(self, note: Note) -> float:
+        """Seconds spent on ``note`` in this session, the current visit included."""
+        spent = self._dwell.get(note.slug, 0.0)
+        if note is self._current and self._shown_at is not None:
+            spent += self._clock() - self._shown_at
+        return spent
+
+    def _reached_end(self, note: Note) -> None:
+        """At the end of a note: it counts as read once the learner has spent a share of its
+        reading time on it (pressing G on arrival is not reading). Reached too soon, it is
+        marked when that time is up, if the end is still on screen."""
+        left = READ_FRACTION * 60 * note.reading_minutes - self.time_on(note)
+        if self._read_timer is not None:
+            self._read_timer.stop()
+            self._read_timer = None
+        if left > 0:
+            self._read_timer = self.set_timer(left + 0.05, partial(self._read_if_still_at_end, note))
+            return
+        self.state.mark_read(note.slug)
+        self._refresh_labels(note)
+        self._save_state()  # a read mark is the user's progress: save it at once
+
+    def _read_if_still_at_end(self, note: Note) -> None:
+        self._read_timer = None
+        view = self.query_one(NoteView)
+        at_end = view.doc.complete and view.scroll_y >= view.max_scroll_y - 0.5
+        if self.current is note and note.slug not in self.state.read and at_end:
+            self._reached_end(note)
 
     # ------------------------------------------------------------------ showing pages
 
@@ -476,9 +530,7 @@ class ReaderApp(App):
             return
         self.state.set_scroll(note.slug, event.y)
         if event.at_end and note.slug not in self.state.read:
-            self.state.mark_read(note.slug)
-            self._refresh_labels(note)
-            self._save_state()  # a read mark is the user's progress: save it at once
+            self._reached_end(note)
         self._save_soon()
 
     @on(NoteView.FindStatus)
@@ -585,12 +637,18 @@ class ReaderApp(App):
 
         self.push_screen(bookmarks_screen(self.lib, self.state.bookmarks), done)
 
-    def action_mark_unread(self) -> None:
-        if self.current is not None and self.current.slug in self.state.read:
-            self.state.mark_unread(self.current.slug)
-            self._refresh_labels(self.current)
-            self.notify("Marked unread: " + self.current.title, timeout=2)
-            self._save_state()
+    def action_toggle_read(self) -> None:
+        note = self.current
+        if note is None:
+            return
+        if note.slug in self.state.read:
+            self.state.mark_unread(note.slug)
+            self.notify("Marked unread: " + note.title, timeout=2)
+        else:
+            self.state.mark_read(note.slug)
+            self.notify("Marked read: " + note.title, timeout=2)
+        self._refresh_labels(note)
+        self._save_state()
 
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one("#sidebar")
