@@ -597,3 +597,41 @@ async def test_a_figure_is_drawn_in_the_note_and_r_shows_its_spec(tmp_path):
         await pilot.press("r")
         await settle(pilot, app, lambda: "y: 0.5**x" in shown(app))
         assert "┤" not in shown(app)
+
+
+def chain_collection(tmp_path):
+    """Three notes, each the prerequisite of the next."""
+    return write_collection(
+        tmp_path / "chain",
+        {
+            "01-p/01-m/01-first.md": note("First Note", "first", "The basics."),
+            "01-p/01-m/02-second.md": note("Second Note", "second", "Builds on the basics.", prerequisites="[first]"),
+            "01-p/01-m/03-third.md": note("Third Note", "third", "Builds on both.", prerequisites="[second]"),
+        },
+    )
+
+
+async def test_a_note_says_what_to_read_before_it_and_what_comes_next(tmp_path):
+    from textual.widgets import OptionList, Static
+
+    lib = load_library(chain_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("third"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        bar = app.query_one("#before", Static)
+        assert not bar.has_class("-hidden") and "Before this: 2 unread notes" in str(bar.render())
+        await pilot.press("p")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        titles = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert "First Note" in titles[0] and "Second Note" in titles[1]  # reading order
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.current is not None and app.current.slug == "first")
+        assert bar.has_class("-hidden")  # nothing to read before the first note
+        text = shown(app)
+        assert "Next:" in text and "Second Note" in text  # the next note, at the end
+        assert "Builds on this note:" in text
+        await pilot.press("u")  # read by hand
+        app.open_note("third")
+        await settle(pilot, app, lambda: app.current.slug == "third")
+        assert "Before this: 1 unread note," in str(bar.render())

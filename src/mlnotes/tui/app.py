@@ -29,6 +29,7 @@ from mlnotes.tui.bindings import APP_KEYS, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import (
     SearchScreen,
+    before_screen,
     bookmarks_screen,
     contents_screen,
     help_screen,
@@ -126,6 +127,7 @@ class ReaderApp(App):
         with Horizontal(id="main"):
             yield self._tree()
             with Vertical(id="reader"):
+                yield Static("", id="before", classes="-hidden")
                 yield NoteView(id="note")
                 with Horizontal(id="findbar"):
                     yield Input(placeholder="Find in note", id="find")
@@ -251,6 +253,25 @@ class ReaderApp(App):
             self._dwell[slug] = self._dwell.get(slug, 0.0) + now - self._shown_at
         self._current = note
         self._shown_at = now if note is not None else None
+        self._show_before(note)
+
+    def _unread_first(self, note: Note) -> list[Note]:
+        from mlnotes.prereqs import before
+
+        return before(self.lib, note, self.state.read)
+
+    def _show_before(self, note: Note | None) -> None:
+        """The line above a note with unread prerequisites: how many, and the key that lists them."""
+        try:
+            bar = self.query_one("#before", Static)
+        except Exception:  # not composed yet
+            return
+        first = self._unread_first(note) if note is not None else []
+        if first:
+            minutes = sum(n.reading_minutes for n in first)
+            count = f"{len(first)} unread note{'s' if len(first) != 1 else ''}"
+            bar.update(Text.assemble(("Before this: ", "bold"), f"{count}, about {minutes} min", ("  · press p to see them", "dim")))
+        bar.set_class(not first, "-hidden")
 
     def time_on(self, note: Note) -> float:
         """Seconds spent on ``note`` in this session, the current visit included."""
@@ -636,6 +657,19 @@ class ReaderApp(App):
                 self.query_one(NoteView).focus()
 
         self.push_screen(bookmarks_screen(self.lib, self.state.bookmarks), done)
+
+    def action_before(self) -> None:
+        """The unread notes to read before this one, in reading order; enter opens one."""
+        note = self.current
+        if note is None:
+            return
+
+        def done(slug) -> None:
+            if slug:
+                self.open_note(slug)
+                self.query_one(NoteView).focus()
+
+        self.push_screen(before_screen(self._unread_first(note), note.title), done)
 
     def action_toggle_read(self) -> None:
         note = self.current

@@ -37,6 +37,7 @@ APP_KEYS = [
     Key("bookmark", "m", "bookmark", "Bookmark", show=False),
     Key("bookmarks", "B", "bookmarks", "Bookmarks", show=False),
     Key("toggle-read", "u", "toggle_read", "Mark read / unread", show=False),
+    Key("before", "p", "before", "Notes to read first", show=False),
     Key("toggle-sidebar", "s", "toggle_sidebar", "Sidebar", show=False),
     Key("raw-math", "r", "raw_math", "Raw TeX", show=False),
     Key("run-code", "x", "run_code", "Run code block", show=False),

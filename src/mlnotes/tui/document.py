@@ -96,7 +96,7 @@ class Rendered:
 
 # --------------------------------------------------------------------------- on disk
 
-DOC_FORMAT = 3  # 2: figures and code spans; 3: anchors carry their key
+DOC_FORMAT = 4  # 2: figures and code spans; 3: anchors carry their key; 4: next-note footer
 
 
 def save_document(path, key: dict, doc: Rendered) -> None:

@@ -21,6 +21,7 @@ from rich.text import Text
 from mlnotes.library import Library, Note
 from mlnotes.markdown import NOTE_THEME, NoteMarkdown
 from mlnotes.outline import Outline, outline
+from mlnotes.prereqs import after
 from mlnotes.tui.document import MAX_WIDTH, Anchor, Rendered
 
 
@@ -51,14 +52,19 @@ def note_sources(lib: Library, note: Note, raw_math: bool) -> Iterator[tuple[Anc
     yield None, Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"), "\n")
     for anchor, chunk in _sections(lib.outline(note)):
         yield anchor, NoteMarkdown(chunk, raw_math=raw_math, resolve_link=resolve)
+    following, builds_on = after(lib, note)
     footer = []
+    if following is not None:
+        footer.append(f"**Next:** [[{following.slug}]] (press ] to open it)")
+    if builds_on:
+        footer.append("**Builds on this note:** " + " · ".join(f"[[{n.slug}]]" for n in builds_on))
     if note.prerequisites:
         footer.append("**Prerequisites:** " + " · ".join(f"[[{s}]]" for s in note.prerequisites))
     backlinks = lib.backlinks.get(note.slug, [])
     if backlinks:
         footer.append("**Linked from:** " + " · ".join(f"[[{n.slug}]]" for n in backlinks))
     if footer:
-        yield Anchor("Linked from", 2, 0, "linked-from"), NoteMarkdown("---\n\n" + "\n\n".join(footer), resolve_link=resolve)
+        yield Anchor("Next, and linked from", 2, 0, "linked-from"), NoteMarkdown("---\n\n" + "\n\n".join(footer), resolve_link=resolve)
 
 
 def page_sources(title: str, subtitle: str, body: str, resolve: Callable[[str], str | None]):

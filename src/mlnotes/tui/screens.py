@@ -202,6 +202,14 @@ def bookmarks_screen(lib, slugs: list[str]) -> ListScreen:
     return ListScreen("Bookmarks", options, "No bookmarks yet: press m on a note to add one.")
 
 
+def before_screen(notes, title: str) -> ListScreen:
+    options = [
+        Option(Text.assemble((f"{i}. ", "dim"), (n.title, "bold"), "  ", (f"{n.part_title} › {n.module_title} · {n.reading_minutes} min", "dim")), id=n.slug)
+        for i, n in enumerate(notes, 1)
+    ]
+    return ListScreen(f"Read before {title}", options, "Nothing unread to read first.")
+
+
 def problems_screen(problems) -> ListScreen:
     options = [Option(Text(str(p)), id=str(i)) for i, p in enumerate(problems)]
     return ListScreen(f"Problems in this collection ({len(problems)})", options, "No problems found.")
