@@ -67,6 +67,28 @@ async def test_start_shows_home_page(small):
         assert "5 notes · 3 modules · 2 parts" in text
         assert "Read 0 of 5 notes" in text
         assert "Continue reading: Vectors" in text
+        assert "Where you stand" in text and "░░░░░░░░░░  0/" in text
+
+
+async def test_home_page_shows_progress_and_notes_started(small):
+    lib = load_library(small)
+    app = ReaderApp(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        first = lib.notes[0]
+        app.state.mark_read(first.slug)
+        second = lib.notes[1]
+        app.state.set_scroll(second.slug, 12.0)
+        app.show_home()
+        await settle(pilot, app, lambda: "Started, not finished" in shown(app))
+        text = shown(app)
+        assert f"Read 1 of {len(lib.notes)} notes" in text
+        module = next(m for p in lib.parts for m in p.modules if first in m.notes)
+        line = next(l for l in text.splitlines() if l.strip().startswith(module.title))
+        done = round(10 / len(module.notes))
+        assert "█" * done + "░" * (10 - done) in line and f"1/{len(module.notes)}" in line
+        started = text.split("Started, not finished")[1].split("Where you stand")[0]
+        assert second.title in started and first.title not in started
 
 
 async def test_tree_navigation_previews_and_enter_focuses(small):

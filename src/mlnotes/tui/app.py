@@ -72,6 +72,21 @@ class NoteCommands(Provider):
         yield
 
 
+def _progress_line(title: str, notes, read: set[str], indent: int, bold: bool = False) -> Text:
+    """``title  ██████░░░░  6/10``: read over total, as a bar of ten cells."""
+    done = sum(n.slug in read for n in notes)
+    total = len(notes)
+    filled = round(10 * done / total) if total else 0
+    name = title if len(title) <= 40 else title[:39] + "…"
+    return Text.assemble(
+        " " * indent,
+        (f"{name:<{46 - indent}}", "bold" if bold else ""),
+        ("█" * filled, "green"),
+        ("░" * (10 - filled), "dim"),
+        (f"  {done}/{total}\n", "dim"),
+    )
+
+
 # Reaching the end of a note marks it read after this share of its estimated reading time.
 READ_FRACTION = 0.25
 
@@ -94,6 +109,7 @@ class ReaderApp(App):
         self._shown_at: float | None = None  # when the current note came on screen
         self._dwell: dict[str, float] = {}  # seconds spent on each note this session
         self._read_timer = None
+        self._home_progress: tuple | None = None  # what the cached home page showed
         self.page_key: str | None = None  # what the pane shows: "note:slug", "part:key", "home"
         self.raw_math = False
         self.index = None
@@ -307,6 +323,12 @@ class ReaderApp(App):
     def show_home(self) -> None:
         self.current = None
         self.page_key = "home"
+        # The home page shows progress: a rendering of it is reused only while that is unchanged.
+        progress = (frozenset(self.state.read), frozenset(self.state.scroll), self.state.last_note)
+        if progress != self._home_progress:
+            self._home_progress = progress
+            for key in [k for k in self._cache if k[0] == "home"]:
+                del self._cache[key]
         self._show_sources("home", self._home_sources, scroll_y=0)
 
     def _home_sources(self):
@@ -326,6 +348,19 @@ class ReaderApp(App):
             lines.append(nxt.title, style="underline")
             lines.append(f"  ({nxt.part_title} › {nxt.module_title})\n", style="dim")
             lines.append("Press ] to open it.\n", style="dim")
+        started = [n for n in lib.notes if n.slug not in self.state.read and self.state.scroll.get(n.slug, 0) > 0]
+        if started:
+            lines.append("\nStarted, not finished\n", style="bold")
+            for n in started[:8]:
+                lines.append(f"  {n.title}", style="underline")
+                lines.append(f"  {n.part_title} › {n.module_title}\n", style="dim")
+            if len(started) > 8:
+                lines.append(f"  and {len(started) - 8} more\n", style="dim")
+        lines.append("\nWhere you stand\n", style="bold")
+        for part in lib.parts:
+            lines.append_text(_progress_line(part.title, part.notes, self.state.read, indent=2, bold=True))
+            for module in part.modules:
+                lines.append_text(_progress_line(module.title, module.notes, self.state.read, indent=4))
         lines.append("\nKeys\n", style="bold")
         for key in APP_KEYS:
             if key.id in ("search", "find", "contents", "next-note", "bookmark", "bookmarks", "toggle-sidebar", "help", "quit"):
