@@ -162,3 +162,14 @@ def test_search_commands_do_not_import_textual(small):
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=dict(os.environ))
     assert out.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_show_hide_answers_folds_the_self_check(tmp_path):
+    root = write_collection(
+        tmp_path / "quiz",
+        {"01-p/01-m/01-quiz.md": note("Quiz", "quiz", "Text.\n\n## Self-check\n\n**Q1. Why?**\n\n*Answer.* Because secret.\n")},
+    )
+    out = run("show", "quiz", notes=root)
+    assert out.returncode == 0 and "Because secret." in out.stdout
+    out = run("show", "quiz", "--hide-answers", notes=root)
+    assert out.returncode == 0 and "Why?" in out.stdout and "secret" not in out.stdout and "Answer hidden" in out.stdout

@@ -657,3 +657,37 @@ async def test_a_note_says_what_to_read_before_it_and_what_comes_next(tmp_path):
         app.open_note("third")
         await settle(pilot, app, lambda: app.current.slug == "third")
         assert "Before this: 1 unread note," in str(bar.render())
+
+
+def quiz_collection(tmp_path):
+    check = "\n\n".join(f"**Q{i}. Question number {i}?**\n\n*Answer.* The answer to {i} is secret{i}." for i in (1, 2, 3))
+    return write_collection(
+        tmp_path / "quiz",
+        {
+            "01-p/01-m/01-quiz.md": note("Quiz Note", "quiz", "Some text.\n\n## Self-check\n\n" + check + "\n\n## References\n\n- A book.\n"),
+            "01-p/01-m/02-other.md": note("Other Note", "other", "Elsewhere."),
+        },
+    )
+
+
+async def test_self_check_answers_are_folded_until_asked_for(tmp_path):
+    lib = load_library(quiz_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("quiz"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        text = shown(app)
+        assert "Question number 1?" in text and "secret1" not in text
+        assert text.count("Answer hidden") == 3
+        await pilot.press("a")  # the first folded answer on screen
+        await settle(pilot, app, lambda: "secret1" in shown(app))
+        assert "secret2" not in shown(app) and shown(app).count("Answer hidden") == 2
+        view = app.query_one(NoteView)
+        spot = next(s for s in view.doc.links if s.slug.endswith(":3"))
+        view.post_message(NoteView.LinkChosen(spot.slug))  # as a click or enter on it does
+        await settle(pilot, app, lambda: "secret3" in shown(app))
+        app.open_note("other")
+        await settle(pilot, app, lambda: app.current.slug == "other")
+        app.open_note("quiz")
+        await settle(pilot, app, lambda: app.current.slug == "quiz")
+        text = shown(app)
+        assert "secret1" in text and "secret3" in text and "secret2" not in text  # remembered this session

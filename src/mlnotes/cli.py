@@ -46,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="print a note (slug or title)")
     p.add_argument("note", nargs="+", help="slug or title")
     p.add_argument("--raw-math", action="store_true", help="show math as TeX source")
+    p.add_argument("--hide-answers", action="store_true", help="fold the self-check answers")
 
     p = sub.add_parser("open", help="open the reader on a note (slug or title)")
     p.add_argument("note", nargs="+", help="slug or title")
@@ -218,7 +219,7 @@ def _count_line(total: int, shown: int) -> str:
     return line + (f" · the best {shown} shown" if shown < total else "")
 
 
-def note_renderables(lib, note, raw_math: bool = False):
+def note_renderables(lib, note, raw_math: bool = False, hide_answers: bool = False):
     """The title block and body of a note, as Rich renderables (shared with the reader)."""
     from rich.text import Text
 
@@ -226,7 +227,15 @@ def note_renderables(lib, note, raw_math: bool = False):
 
     header = Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"))
     # The outline's text: the body without its HTML comments.
-    return header, NoteMarkdown(lib.outline(note).text, raw_math=raw_math, resolve_link=lib.resolve)
+    o = lib.outline(note)
+    text = o.text
+    if hide_answers:
+        from mlnotes.outline import SELF_CHECK
+        from mlnotes.selfcheck import fold
+
+        parts = [fold(o.source(s), link=False) if s.kind == SELF_CHECK else o.source(s) for s in o.sections]
+        text = "\n".join(parts)
+    return header, NoteMarkdown(text, raw_math=raw_math, resolve_link=lib.resolve)
 
 
 def cmd_show(args) -> int:
@@ -235,7 +244,7 @@ def cmd_show(args) -> int:
 
     lib = load(args)
     note = find_note(lib, args.note)
-    header, body = note_renderables(lib, note, raw_math=args.raw_math)
+    header, body = note_renderables(lib, note, raw_math=args.raw_math, hide_answers=args.hide_answers)
     out = _console()
     content = Group(Padding(header, (0, 0, 1, 0)), body)
     if out.is_terminal:

@@ -23,6 +23,7 @@ from textual.widgets import Footer, Header, Input, Static, Tree
 from textual.worker import get_current_worker
 
 from mlnotes.library import Library, Module, Note, Part
+from mlnotes.selfcheck import REVEAL
 from mlnotes.state import ReadingState
 from mlnotes.tui.document import MAX_WIDTH, Rendered
 from mlnotes.tui.bindings import APP_KEYS, load_keymap, to_bindings
@@ -110,6 +111,7 @@ class ReaderApp(App):
         self._dwell: dict[str, float] = {}  # seconds spent on each note this session
         self._read_timer = None
         self._home_progress: tuple | None = None  # what the cached home page showed
+        self._revealed: dict[str, set[int]] = {}  # self-check answers shown, per note, this session
         self.page_key: str | None = None  # what the pane shows: "note:slug", "part:key", "home"
         self.raw_math = False
         self.index = None
@@ -408,7 +410,7 @@ class ReaderApp(App):
         self._pending_find = find
         if scroll_y is None:
             scroll_y = self.state.scroll.get(slug, 0)
-        self._show_sources(self.page_key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=scroll_y)
+        self._show_sources(self.page_key, self._note_sources(note), scroll_y=scroll_y)
         node = self._tree_nodes.get(f"note:{slug}")
         tree = self.query_one("#sidebar", Tree)
         if node is not None and tree.cursor_node is not node:
@@ -427,7 +429,7 @@ class ReaderApp(App):
         """Show a page at line ``scroll_y``; None keeps the reader's place, counted in letters
         and digits from the top, since the lines change when the page is rewrapped."""
         width = min(self._width(), MAX_WIDTH)
-        cache_key = (key, width, self.raw_math)
+        cache_key = (key, width, self.raw_math, self._answers_shown(key))
         view = self.query_one(NoteView)
         if scroll_y is None:
             self._keep_place = sum(_letters(line) for line in view.text_lines()[: view.scroll_offset.y])
@@ -474,7 +476,7 @@ class ReaderApp(App):
             view.show(self._with_outputs(doc), scroll_y=scroll_y)
 
     def _current_key(self, cache_key) -> bool:
-        return cache_key[0] == self.page_key and cache_key[2] == self.raw_math
+        return cache_key[0] == self.page_key and cache_key[2] == self.raw_math and cache_key[3] == self._answers_shown(self.page_key)
 
     def _rendered(self, cache_key, doc, scroll_y) -> None:
         self._cache[cache_key] = doc
@@ -519,7 +521,7 @@ class ReaderApp(App):
         elif key.startswith("note:") and self.current is not None:
             note = self.current
             # Before the first render has landed, keep its target; after, the reader's place.
-            self._show_sources(key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=pending)
+            self._show_sources(key, self._note_sources(note), scroll_y=pending)
         elif key.startswith("part:"):
             part = self.lib.part(key[5:])
             if part:
@@ -568,9 +570,41 @@ class ReaderApp(App):
 
     # ------------------------------------------------------------------ note pane events
 
+    def _note_sources(self, note: Note):
+        answers = frozenset(self._revealed.get(note.slug, ()))
+        return lambda: _rendering().note_sources(self.lib, note, self.raw_math, answers)
+
+    def _answers_shown(self, page_key: str | None) -> frozenset:
+        if page_key and page_key.startswith("note:"):
+            return frozenset(self._revealed.get(page_key[5:], ()))
+        return frozenset()
+
+    def reveal_answer(self, number: int) -> None:
+        """Show self-check answer ``number`` of the current note, for the rest of the session."""
+        note = self.current
+        if note is None or number in self._revealed.get(note.slug, ()):
+            return
+        self._revealed.setdefault(note.slug, set()).add(number)
+        self._show_sources(self.page_key, self._note_sources(note), scroll_y=None)
+
+    def action_reveal_answer(self) -> None:
+        """Show the first folded answer on screen (else the next one below)."""
+        view = self.query_one(NoteView)
+        top = view.scroll_offset.y
+        folded = [spot for spot in view.doc.links if spot.slug.startswith(REVEAL)]
+        spot = next((s for s in folded if s.y >= top), None)
+        if spot is None:
+            self.notify("No folded answer below this point.", timeout=2)
+            return
+        self.reveal_answer(int(spot.slug[len(REVEAL):]))
+
     @on(NoteView.LinkChosen)
     def follow(self, event: NoteView.LinkChosen) -> None:
-        """Open a link's note; a ``[[slug#section]]`` link at that section."""
+        """Open a link's note; a ``[[slug#section]]`` link at that section; a folded answer's
+        link shows the answer."""
+        if event.slug.startswith(REVEAL):
+            self.reveal_answer(int(event.slug[len(REVEAL):]))
+            return
         slug, _, name = event.slug.partition("#")
         note = self.lib.get(slug)
         section = self.lib.outline(note).section(name) if note is not None and name else None
@@ -728,7 +762,7 @@ class ReaderApp(App):
         self.notify("Math shown as TeX source" if self.raw_math else "Math rendered", timeout=2)
         if self.current is not None:
             note = self.current
-            self._show_sources(self.page_key, lambda: _rendering().note_sources(self.lib, note, self.raw_math), scroll_y=None)
+            self._show_sources(self.page_key, self._note_sources(note), scroll_y=None)
 
     def action_home(self) -> None:
         self._save_position()
@@ -802,7 +836,7 @@ class ReaderApp(App):
         if self.page_key != f"note:{slug}":
             return
         view = self.query_one(NoteView)
-        base = self._cache.get((self.page_key, view.doc.width, self.raw_math))
+        base = self._cache.get((self.page_key, view.doc.width, self.raw_math, self._answers_shown(self.page_key)))
         if base is not None:
             view.show(self._with_outputs(base), scroll_y=None)
 
@@ -895,7 +929,7 @@ class ReaderApp(App):
         if doc is None:
             return
         # The note becomes current in _start, once the layout has confirmed the width.
-        self._cache[(f"note:{note.slug}", doc.width, False)] = doc
+        self._cache[(f"note:{note.slug}", doc.width, False, frozenset())] = doc
         self._saved_document = (key, doc)
         self.query_one(NoteView).show(doc, scroll_y=self.state.scroll.get(note.slug, 0))
 
@@ -917,8 +951,10 @@ class ReaderApp(App):
         note = self.current
         if note is None or not view.doc.complete or self.raw_math or self.page_key != f"note:{note.slug}":
             return
+        if self._revealed.get(note.slug):
+            return  # the saved rendering is the note as it opens: every answer folded
         key = self._document_key(note, self.size.width, self._sidebar_shown())
-        doc = self._cache.get((self.page_key, view.doc.width, False), view.doc)  # without code output
+        doc = self._cache.get((self.page_key, view.doc.width, False, frozenset()), view.doc)  # without code output
         if self._saved_document is not None and self._saved_document[0] == key and self._saved_document[1] is doc:
             return  # already on disk
         from mlnotes.tui.document import save_document

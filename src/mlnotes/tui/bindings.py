@@ -38,6 +38,7 @@ APP_KEYS = [
     Key("bookmarks", "B", "bookmarks", "Bookmarks", show=False),
     Key("toggle-read", "u", "toggle_read", "Mark read / unread", show=False),
     Key("before", "p", "before", "Notes to read first", show=False),
+    Key("reveal-answer", "a", "reveal_answer", "Show the next self-check answer", show=False),
     Key("toggle-sidebar", "s", "toggle_sidebar", "Sidebar", show=False),
     Key("raw-math", "r", "raw_math", "Raw TeX", show=False),
     Key("run-code", "x", "run_code", "Run code block", show=False),

@@ -20,8 +20,9 @@ from rich.text import Text
 
 from mlnotes.library import Library, Note
 from mlnotes.markdown import NOTE_THEME, NoteMarkdown
-from mlnotes.outline import Outline, outline
+from mlnotes.outline import SELF_CHECK, Outline, outline
 from mlnotes.prereqs import after
+from mlnotes.selfcheck import REVEAL, fold
 from mlnotes.tui.document import MAX_WIDTH, Anchor, Rendered
 
 
@@ -45,12 +46,20 @@ def _console(width: int) -> Console:
     )
 
 
-def note_sources(lib: Library, note: Note, raw_math: bool) -> Iterator[tuple[Anchor | None, RenderableType]]:
-    """The renderables of a note in order: title block, sections, then its place in the web."""
+def note_sources(
+    lib: Library, note: Note, raw_math: bool, answers: frozenset[int] | None = None
+) -> Iterator[tuple[Anchor | None, RenderableType]]:
+    """The renderables of a note in order: title block, sections, then its place in the web.
+    With ``answers`` (the self-check answers revealed), the others are folded."""
 
-    resolve = lib.resolve
+    def resolve(target: str) -> str | None:
+        return "show" if target.startswith(REVEAL) else lib.resolve(target)
+
     yield None, Text.assemble((note.title, "bold"), "\n", (note.byline, "dim"), "\n")
-    for anchor, chunk in _sections(lib.outline(note)):
+    o = lib.outline(note)
+    for anchor, chunk in _sections(o):
+        if answers is not None and anchor is not None and _kind(o, anchor) == SELF_CHECK and not raw_math:
+            chunk = fold(chunk, answers)
         yield anchor, NoteMarkdown(chunk, raw_math=raw_math, resolve_link=resolve)
     following, builds_on = after(lib, note)
     footer = []
@@ -65,6 +74,11 @@ def note_sources(lib: Library, note: Note, raw_math: bool) -> Iterator[tuple[Anc
         footer.append("**Linked from:** " + " · ".join(f"[[{n.slug}]]" for n in backlinks))
     if footer:
         yield Anchor("Next, and linked from", 2, 0, "linked-from"), NoteMarkdown("---\n\n" + "\n\n".join(footer), resolve_link=resolve)
+
+
+def _kind(o: Outline, anchor: Anchor) -> str | None:
+    section = next((sec for sec in o.sections if sec.level and sec.anchor == anchor.key), None)
+    return section.kind if section is not None else None
 
 
 def page_sources(title: str, subtitle: str, body: str, resolve: Callable[[str], str | None]):
