@@ -444,6 +444,56 @@ def worker_figures(notes: Path, runs: int) -> dict:
     }
 
 
+def worker_review(runs: int) -> dict:
+    """The review screen with 800 cards (200 read notes of 4 questions): open it with the first
+    card shown, and grade a card until the next is shown; headless, repeated."""
+    import asyncio
+
+    os.environ["MLNOTES_CACHE_DIR"] = tempfile.mkdtemp(prefix="mlnotes-bench-cache-")
+    os.environ["MLNOTES_STATE_DIR"] = tempfile.mkdtemp(prefix="mlnotes-bench-state-")
+    from mlnotes.library import load_library
+    from mlnotes.tui.app import ReaderApp
+
+    root = Path(tempfile.mkdtemp(prefix="mlnotes-bench-cards-")) / "cards"
+    module = root / "01-part" / "01-module"
+    module.mkdir(parents=True)
+    for i in range(200):
+        qs = "\n\n".join(f"**Q{q}. Why is $x_{q}^2 \\ge 0$ in note {i}?**\n\n*Answer.* Because a square is never negative." for q in range(1, 5))
+        (module / f"{i:03d}-note-{i}.md").write_text(f"---\ntitle: Note {i}\n---\n\nText.\n\n## Self-check\n\n{qs}\n", encoding="utf-8")
+    lib = load_library(root)
+    out: dict = {}
+
+    async def main() -> None:
+        app = ReaderApp(lib)
+        for note in lib.notes:
+            app.state.mark_read(note.slug)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.2)
+            read = set(app.state.read)
+            out["cards"] = len(app.reviews.cards(read))  # also parses every note's outline once
+            opens, grades = [], []
+            for _ in range(max(10, 4 * runs)):
+                started = time.perf_counter()
+                app.action_review()
+                while getattr(app.screen, "card", None) is None:
+                    await pilot.pause(0.001)
+                opens.append(time.perf_counter() - started)
+                screen = app.screen
+                await pilot.press("space")
+                started = time.perf_counter()
+                await pilot.press("3")
+                while screen.graded < 1:
+                    await pilot.pause(0.001)
+                grades.append(time.perf_counter() - started)
+                await pilot.press("escape")
+                await pilot.pause()
+            out["review_open_p95_ms"] = percentile(opens, 0.95) * 1000
+            out["review_grade_p95_ms"] = percentile(grades, 0.95) * 1000
+
+    asyncio.run(main())
+    return out
+
+
 # --------------------------------------------------------------------------- orchestration
 
 
@@ -477,7 +527,11 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         notes = Path(args.notes)
-        workers = {"engine": lambda: worker_engine(notes, args.runs), "figures": lambda: worker_figures(notes, args.runs)}
+        workers = {
+            "engine": lambda: worker_engine(notes, args.runs),
+            "figures": lambda: worker_figures(notes, args.runs),
+            "review": lambda: worker_review(args.runs),
+        }
         result = workers.get(args.worker, lambda: worker_tui_headless(notes))()
         print(json.dumps(result))
         return
@@ -527,6 +581,10 @@ def main() -> None:
         print(f"{'keystroke to results p50':40} {fmt(head['keystroke_to_results_p50_ms'], ' ms', 1)}")
         print(f"{'keystroke to results p95':40} {fmt(head['keystroke_to_results_p95_ms'], ' ms', 1)}")
         print(f"{'peak RSS (headless reader)':40} {fmt(head['peak_rss_mb'], ' MB', 0)}")
+        rev = child("review", shipped, runs)
+        print(f"\nreview ({rev['cards']} self-check cards, headless)")
+        print(f"{'open the review screen, p95':40} {fmt(rev['review_open_p95_ms'], ' ms', 1)}  (target ≤ 50 ms)")
+        print(f"{'grade a card, next one shown, p95':40} {fmt(rev['review_grade_p95_ms'], ' ms', 1)}  (target ≤ 50 ms)")
 
 
 if __name__ == "__main__":

@@ -173,3 +173,28 @@ def test_show_hide_answers_folds_the_self_check(tmp_path):
     assert out.returncode == 0 and "Because secret." in out.stdout
     out = run("show", "quiz", "--hide-answers", notes=root)
     assert out.returncode == 0 and "Why?" in out.stdout and "secret" not in out.stdout and "Answer hidden" in out.stdout
+
+
+def test_review_due_on_an_empty_and_a_corrupt_review_file(tmp_path):
+    from mlnotes.review import Reviews
+    from mlnotes.state import ReadingState
+
+    root = write_collection(
+        tmp_path / "quiz",
+        {"01-p/01-m/01-quiz.md": note("Quiz", "quiz", "Text.\n\n## Self-check\n\n**Q1. Why?**\n\n*Answer.* Because.\n\n**Q2. How?**\n\n*Answer.* So.\n")},
+    )
+    out = run("review", "--due", "--json", notes=root)
+    assert out.returncode == 0 and json.loads(out.stdout)["due_now"] == 0  # nothing read: no cards
+    state = ReadingState.for_root(root)
+    state.mark_read("quiz")
+    state.save()
+    data = json.loads(run("review", "--due", "--json", notes=root).stdout)
+    assert data["due_now"] == 2 and [c["card"] for c in data["cards"]] == ["quiz#1", "quiz#2"]
+    from mlnotes.library import load_library
+
+    path = Reviews(load_library(root)).path
+    path.write_bytes(b'{"format": 1, "cards": {"quiz#1": {"due": "never", "state": 9}}}')
+    out = run("review", "--due", notes=root)
+    assert out.returncode == 0 and "2 due now" in out.stdout
+    assert "set aside" in out.stderr and "Traceback" not in out.stderr
+    assert list(path.parent.glob("reviews.json.bad-*"))

@@ -691,3 +691,60 @@ async def test_self_check_answers_are_folded_until_asked_for(tmp_path):
         await settle(pilot, app, lambda: app.current.slug == "quiz")
         text = shown(app)
         assert "secret1" in text and "secret3" in text and "secret2" not in text  # remembered this session
+
+
+async def test_review_a_read_note_card_by_card(tmp_path):
+    from textual.widgets import Static
+
+    from mlnotes.tui.review_screen import ReviewScreen
+
+    lib = load_library(quiz_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("quiz"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is None  # nothing read yet: no cards
+        assert "No cards yet" in str(screen.query_one("#review-question", Static).render())
+        await pilot.press("escape")
+        await pilot.press("u")  # read
+        await pilot.press("R")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.card.key == "quiz#1"
+        assert "Question number 1?" in screen.card.question.question
+        await pilot.press("3")  # grading before seeing the answer does nothing
+        assert screen.card.key == "quiz#1" and screen.graded == 0
+        await pilot.press("space")
+        assert screen.revealed and "secret1" in screen.card.question.answer
+        await pilot.press("4")  # easy: days away
+        assert screen.graded == 1 and screen.card.key == "quiz#2"
+        for _ in range(2):
+            await pilot.press("space", "4")
+        assert screen.card is None and screen.graded == 3
+        assert "Nothing due" in str(screen.query_one("#review-question", Static).render())
+        due = app.reviews.due(set(app.state.read))
+        assert due == []  # not due again until its interval
+        cards = app.reviews.cards(set(app.state.read))
+        from datetime import datetime, timedelta, timezone
+
+        assert all(c.due > datetime.now(timezone.utc) + timedelta(hours=12) for c in cards)
+        await pilot.press("escape")
+    again = ReaderApp(lib, start=lib.get("quiz"))  # a new reader reads the grades from disk
+    assert len(again.reviews.cards({"quiz"})) == 3 and again.reviews.due({"quiz"}) == []
+
+
+async def test_enter_on_a_card_opens_its_note_at_the_self_check(tmp_path):
+    lib = load_library(quiz_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("other"))
+    app.state.mark_read("quiz")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        await pilot.press("R")
+        await pilot.pause()
+        await pilot.press("enter")
+        await settle(pilot, app, lambda: app.current is not None and app.current.slug == "quiz")
+        view = app.query_one(NoteView)
+        anchor = next(a for a in view.doc.anchors if a.title == "Self-check")
+        await settle(pilot, app, lambda: view.scroll_y == anchor.y or view.scroll_y == view.max_scroll_y)

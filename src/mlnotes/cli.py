@@ -60,6 +60,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true", help="include the notes already read")
     p.add_argument("--json", action="store_true", help="print JSON")
 
+    p = sub.add_parser("review", help="review the self-checks that are due (opens the reader)")
+    p.add_argument("--due", action="store_true", help="print the cards due instead of opening the reader")
+    p.add_argument("--json", action="store_true", help="with --due: print JSON")
+
     p = sub.add_parser("index", help="bring the search index up to date")
     p.add_argument("--rebuild", action="store_true", help="build it again from scratch")
 
@@ -430,13 +434,41 @@ def cmd_reader(args, note_words: list[str] | None = None) -> int:
     return run_reader(lib, start=note)
 
 
+def cmd_review(args) -> int:
+    """Open the reader on the review screen; ``--due`` prints what is due instead."""
+    lib = load(args)
+    if not args.due:
+        from mlnotes.tui.app import run_reader
+
+        return run_reader(lib, review=True)
+    from mlnotes.review import Reviews
+
+    reviews = Reviews(lib)
+    if reviews.notice:
+        print(f"mlnotes: {reviews.notice}", file=sys.stderr)
+    read = _read_marks(lib)
+    due = reviews.due(read)
+    today, tomorrow = reviews.counts(read)
+    if args.json:
+        cards = [{"card": c.key, "note": c.note.slug, "question": c.question.number, "new": not c.reviewed} for c in due]
+        print(json.dumps({"due_now": len(due), "due_today": today, "due_tomorrow": tomorrow, "cards": cards}, indent=2))
+        return EXIT_OK
+    from rich.text import Text
+
+    out = _console(lines=True)
+    out.print(Text(f"{len(due)} due now · {today} due today · {tomorrow} by tomorrow", style="dim"))
+    for c in due:
+        out.print(Text.assemble((c.note.title, "bold"), (f"  question {c.question.number}", "dim"), ("  new" if not c.reviewed else "", "green")))
+    return EXIT_OK
+
+
 def reset_state() -> None:
     from mlnotes.state import reset_all
 
     reset_all()
 
 
-COMMANDS = {"search": cmd_search, "show": cmd_show, "list": cmd_list, "path": cmd_path, "index": cmd_index, "check": cmd_check, "run": cmd_run}
+COMMANDS = {"search": cmd_search, "show": cmd_show, "list": cmd_list, "path": cmd_path, "index": cmd_index, "check": cmd_check, "run": cmd_run, "review": cmd_review}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -112,6 +112,9 @@ class ReaderApp(App):
         self._read_timer = None
         self._home_progress: tuple | None = None  # what the cached home page showed
         self._revealed: dict[str, set[int]] = {}  # self-check answers shown, per note, this session
+        self._reviews = None  # the review file, opened on first use
+        self._review_screen = None  # kept between visits
+        self.start_review = False  # open on the review screen (mlnotes review)
         self.page_key: str | None = None  # what the pane shows: "note:slug", "part:key", "home"
         self.raw_math = False
         self.index = None
@@ -210,6 +213,7 @@ class ReaderApp(App):
         return self.start or (self.lib.get(self.state.last_note) if self.state.last_note else None)
 
     def _start(self) -> None:
+        _ = self.reviews  # opened here, on the UI thread: a notice about a damaged file can show
         target = self._start_target()
         if target is not None:
             self.open_note(target.slug, scroll_y=None if self.start else self.state.scroll.get(target.slug, 0))
@@ -219,6 +223,8 @@ class ReaderApp(App):
             self.query_one("#sidebar", Tree).focus()
         # Whoosh costs ~100 ms to import: start on the index once the first page is up.
         self.set_timer(INDEX_DELAY, self._start_index)
+        if self.start_review:
+            self.action_review()
 
     def on_resize(self, event) -> None:
         self._apply_width(event.size.width)
@@ -344,6 +350,10 @@ class ReaderApp(App):
         lines.append(f"Read {len(read)} of {len(lib.notes)} notes", style="dim")
         if lib.notes:
             lines.append(f" ({100 * len(read) // len(lib.notes)}%)\n", style="dim")
+        due, _tomorrow = self.reviews.counts(set(self.state.read)) if read else (0, 0)
+        if due:
+            lines.append(f"\nReview: {due} self-check card{'s' if due != 1 else ''} due today", style="bold")
+            lines.append(" · press R\n", style="dim")
         nxt = self.continue_target()
         if nxt is not None:
             lines.append("\nContinue reading: ", style="bold")
@@ -727,6 +737,35 @@ class ReaderApp(App):
 
         self.push_screen(bookmarks_screen(self.lib, self.state.bookmarks), done)
 
+    @property
+    def reviews(self):
+        """The self-check review file (opened once; a damaged one is set aside, said once)."""
+        if self._reviews is None:
+            from mlnotes.review import Reviews
+
+            self._reviews = Reviews(self.lib)
+            if self._reviews.notice:
+                self.notify(self._reviews.notice[0].upper() + self._reviews.notice[1:] + ".", severity="warning", timeout=8)
+        return self._reviews
+
+    def action_review(self) -> None:
+        """The self-check cards that are due; enter on one opens its note at the self-check."""
+        from mlnotes.tui.review_screen import ReviewScreen
+
+        def done(target) -> None:
+            if self.page_key == "home":
+                self._home_progress = None  # the count of cards due has changed
+                self.show_home()
+            if target:
+                slug, anchor = target
+                self.open_note(slug, scroll_y=0, find=(None, anchor) if anchor else None)
+                self.query_one(NoteView).focus()
+
+        if self._review_screen is None:
+            self._review_screen = ReviewScreen(self.reviews, self.state.read)
+        self._review_screen.read = self.state.read
+        self.push_screen(self._review_screen, done)
+
     def action_before(self) -> None:
         """The unread notes to read before this one, in reading order; enter opens one."""
         note = self.current
@@ -1018,6 +1057,8 @@ def _output_lines(kind: str, text: str, width: int, spin: int) -> list:
     return lines
 
 
-def run_reader(lib: Library, start: Note | None = None) -> int:
-    ReaderApp(lib, start=start).run()
+def run_reader(lib: Library, start: Note | None = None, review: bool = False) -> int:
+    app = ReaderApp(lib, start=start)
+    app.start_review = review
+    app.run()
     return 0

@@ -39,6 +39,7 @@ APP_KEYS = [
     Key("toggle-read", "u", "toggle_read", "Mark read / unread", show=False),
     Key("before", "p", "before", "Notes to read first", show=False),
     Key("reveal-answer", "a", "reveal_answer", "Show the next self-check answer", show=False),
+    Key("review", "R", "review", "Review the self-checks that are due", show=False),
     Key("toggle-sidebar", "s", "toggle_sidebar", "Sidebar", show=False),
     Key("raw-math", "r", "raw_math", "Raw TeX", show=False),
     Key("run-code", "x", "run_code", "Run code block", show=False),
@@ -64,6 +65,18 @@ NOTE_KEYS = [
     Key("next-link-or-pane", "tab", "tab_link", "Next link, then next pane", show=False, palette=False),
     Key("previous-link-or-pane", "shift+tab", "tab_link_back", "Previous link, then previous pane", show=False, palette=False),
     Key("clear", "escape", "clear", "Clear find", show=False, palette=False),
+]
+
+
+# Keys of the review screen.
+REVIEW_KEYS = [
+    Key("review-reveal", "space", "reveal", "Show the answer"),
+    Key("review-again", "1", "grade(1)", "Again", show=False),
+    Key("review-hard", "2", "grade(2)", "Hard", show=False),
+    Key("review-good", "3", "grade(3)", "Good", show=False),
+    Key("review-easy", "4", "grade(4)", "Easy", show=False),
+    Key("review-open", "enter", "open_note", "Open the note"),
+    Key("review-close", "escape", "close", "Close"),
 ]
 
 
