@@ -198,3 +198,30 @@ def test_review_due_on_an_empty_and_a_corrupt_review_file(tmp_path):
     assert out.returncode == 0 and "2 due now" in out.stdout
     assert "set aside" in out.stderr and "Traceback" not in out.stderr
     assert list(path.parent.glob("reviews.json.bad-*"))
+
+
+def test_piped_show_has_no_trailing_spaces(tmp_path):
+    root = write_collection(tmp_path / "c", {"01-p/01-m/01-a.md": note("Alpha", "alpha", "A short paragraph.\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n")})
+    out = run("show", "alpha", notes=root)
+    assert out.returncode == 0 and "A short paragraph." in out.stdout
+    assert not [line for line in out.stdout.splitlines() if line != line.rstrip()]
+
+
+def test_a_word_of_one_title_opens_it_and_a_shared_word_lists_every_match(tmp_path):
+    root = write_collection(
+        tmp_path / "c",
+        {
+            "01-p/01-m/01-a.md": note("The Spectral Theorem", "the-spectral-theorem", "Body."),
+            "01-p/01-m/02-b.md": note("Gradient Descent", "gradient-descent", "Body."),
+            "01-p/01-m/03-c.md": note("Gradient Boosting", "gradient-boosting", "Body."),
+            "01-p/01-m/04-d.md": note("Conjugate Gradient Methods", "conjugate-gradient", "Body."),
+        },
+    )
+    out = run("show", "spectral", notes=root)
+    assert out.returncode == 0 and "The Spectral Theorem" in out.stdout  # one note has the word
+    out = run("show", "gradient", notes=root)
+    assert out.returncode != 0
+    for slug in ("gradient-descent", "gradient-boosting", "conjugate-gradient"):
+        assert slug in out.stderr
+    out = run("show", "gradiant", notes=root)  # a misspelt word of a title
+    assert "gradient-descent" in out.stderr

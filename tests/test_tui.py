@@ -748,3 +748,34 @@ async def test_enter_on_a_card_opens_its_note_at_the_self_check(tmp_path):
         view = app.query_one(NoteView)
         anchor = next(a for a in view.doc.anchors if a.title == "Self-check")
         await settle(pilot, app, lambda: view.scroll_y == anchor.y or view.scroll_y == view.max_scroll_y)
+
+
+async def test_the_header_names_the_note_and_section_being_read(tmp_path):
+    from textual.widgets import Header
+
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        assert app.sub_title == "First Note"
+        await pilot.press("j", "j", "j", "j", "j")  # into the first section
+        await settle(pilot, app, lambda: app.sub_title == "First Note › Alpha section")
+        await pilot.press("G")  # the short last section is in view at the end
+        await settle(pilot, app, lambda: app.sub_title == "First Note › Omega section")
+        header = app.query_one(Header)
+        assert header.screen_sub_title == "First Note › Omega section"  # what the header draws
+
+
+async def test_brackets_at_the_ends_of_the_collection_say_so(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.notes[-1])
+    notices = []
+    app.notify = lambda message, **kw: notices.append(message)  # what the user would see
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        await pilot.press("right_square_bracket")
+        assert notices and "last note" in notices[-1]
+        app.open_note(lib.notes[0].slug)
+        await settle(pilot, app, lambda: app.current.slug == lib.notes[0].slug)
+        await pilot.press("left_square_bracket")
+        assert "first note" in notices[-1]

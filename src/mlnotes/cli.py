@@ -258,7 +258,12 @@ def cmd_show(args) -> int:
             with out.pager(styles=True):
                 out.print(content)
             return EXIT_OK
-    out.print(content)
+        out.print(content)
+        return EXIT_OK
+    # Piped: the same text, without the spaces Rich pads each line with to the full width.
+    with out.capture() as captured:
+        out.print(content)
+    out.file.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
     return EXIT_OK
 
 

@@ -333,7 +333,16 @@ class Library:
             starts = [n for n in self.notes if n.slug.lower().startswith(low) or n.title.lower().startswith(low)]
             if len(starts) == 1:
                 return starts[0]
+            if not starts:  # else the start of a word in exactly one ("spectral")
+                words = self._word_matches(low)
+                if len(words) == 1:
+                    return words[0]
         return None
+
+    def _word_matches(self, low: str) -> list[Note]:
+        """Notes with a word of the title or slug starting with ``low`` (lower case)."""
+        pattern = re.compile(r"(?<![a-z0-9])" + re.escape(low))
+        return [n for n in self.notes if pattern.search(n.title.lower()) or pattern.search(n.slug.lower())]
 
     def suggest(self, query: str, limit: int = 3) -> list[Note]:
         """Notes whose slug or title is close to ``query``, best first (for "did you mean")."""
@@ -344,13 +353,16 @@ class Library:
         for note in self.notes:
             keys.setdefault(note.slug.lower(), note)
             keys.setdefault(note.title.lower(), note)
-        found: list[Note] = []
+        # Every note with a word starting so ("gradient" → both gradient notes), then close spellings.
+        found: list[Note] = self._word_matches(low) if len(low) >= 3 else []
         for key in difflib.get_close_matches(low, list(keys), n=limit * 2, cutoff=0.6):
             if keys[key] not in found:
                 found.append(keys[key])
-        if not found:  # a word of a title ("eigen" → Eigenvalues, …)
-            found = [n for n in self.notes if low in n.title.lower() or low in n.slug]
-        return found[:limit]
+        if not found and len(low) >= 4:  # a misspelt word of a title ("gradiant")
+            words = {w for n in self.notes for w in re.findall(r"[a-z0-9]+", n.title.lower())}
+            for word in difflib.get_close_matches(low, list(words), n=2, cutoff=0.75):
+                found += [n for n in self._word_matches(word) if n not in found]
+        return found[: max(limit, len(self._word_matches(low)) if len(low) >= 3 else limit)]
 
     def neighbour(self, note: Note, step: int) -> Note | None:
         i = note.index + step

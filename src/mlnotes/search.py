@@ -151,10 +151,6 @@ class UpdateStats:
     seconds: float = 0.0
     notice: str = ""  # when searching an index that could not be brought up to date
 
-    @property
-    def touched(self) -> int:
-        return self.added + self.changed + self.removed
-
 
 def _document(lib: Library, note: Note) -> dict:
     def link_text(target: str, section: str | None, text: str | None) -> str:

@@ -206,8 +206,6 @@ ACCENTS = {
     "mathring": ("\u030a", "ring"), "underline": ("\u0332", "underline"),
 }
 
-#: what each accent draws over a multi-cell body in display mode
-ACCENT_RULES = {"bar": "‾", "vec": "→", "tilde": "~", "hat": "^", "underline": "_"}
 
 DELIMITER_NAMES = {
     "(": "(", ")": ")", "[": "[", "]": "]", "|": "|", "/": "/", ".": "",

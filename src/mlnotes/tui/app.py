@@ -68,10 +68,6 @@ class NoteCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(note.title), partial(app.open_note, note.slug), help=f"{note.part_title} › {note.module_title}")
 
-    async def discover(self) -> Hits:
-        return
-        yield
-
 
 def _progress_line(title: str, notes, read: set[str], indent: int, bold: bool = False) -> Text:
     """``title  ██████░░░░  6/10``: read over total, as a bar of ten cells."""
@@ -278,6 +274,21 @@ class ReaderApp(App):
         self._current = note
         self._shown_at = now if note is not None else None
         self._show_before(note)
+        self._header(note.title if note is not None else self.lib.summary)
+
+    def _header(self, text: str) -> None:
+        """What the header says under the app's title: the note (and section) being read, so
+        it stays in view however far the note is scrolled."""
+        self.sub_title = text
+
+    def _header_for_scroll(self, note: Note, y: float, at_end: bool) -> None:
+        """The section whose heading is at or above the top of the pane; at the end of the
+        note, the last one in view (a short last section never reaches the top)."""
+        view = self.query_one(NoteView)
+        sections = [a for a in view.doc.anchors if a.level == 2 and a.key != "linked-from"]
+        limit = y + view.size.height - 1 if at_end else y + 1
+        section = next((a.title for a in reversed(sections) if a.y <= limit), None)
+        self._header(f"{note.title} › {section}" if section else note.title)
 
     def _unread_first(self, note: Note) -> list[Note]:
         from mlnotes.prereqs import before
@@ -390,6 +401,7 @@ class ReaderApp(App):
         page = self.lib.part_page(part)
         sub = f"Part · {len(part.modules)} modules · {len(part.notes)} notes"
         self.current = None
+        self._header(part.title)
         self.page_key = f"part:{part.key}"
         body = page.body or page.summary
         self._show_sources(self.page_key, lambda: _rendering().page_sources(page.title, sub, body, self._resolve), scroll_y=0)
@@ -400,6 +412,7 @@ class ReaderApp(App):
         body = (page.body or page.summary) + ("\n\n## Notes\n\n" + listing if listing else "")
         sub = f"Module · {len(module.notes)} notes"
         self.current = None
+        self._header(module.title)
         self.page_key = f"module:{module.key}"
         self._show_sources(self.page_key, lambda: _rendering().page_sources(page.title, sub, body, self._resolve), scroll_y=0)
 
@@ -629,6 +642,7 @@ class ReaderApp(App):
         if note is None or self.page_key != f"note:{note.slug}":
             return
         self.state.set_scroll(note.slug, event.y)
+        self._header_for_scroll(note, event.y, event.at_end)
         if event.at_end and note.slug not in self.state.read:
             self._reached_end(note)
         self._save_soon()
@@ -701,6 +715,8 @@ class ReaderApp(App):
         if target is not None:
             self.open_note(target.slug, scroll_y=None if self.current is None else 0)
             self.query_one(NoteView).focus()
+        elif self.current is not None:
+            self.notify("This is the last note of the collection.", timeout=3)
 
     def action_previous_note(self) -> None:
         if self.current is not None:
@@ -708,6 +724,8 @@ class ReaderApp(App):
             if target is not None:
                 self.open_note(target.slug, scroll_y=0)
                 self.query_one(NoteView).focus()
+            else:
+                self.notify("This is the first note of the collection.", timeout=3)
 
     def action_back(self) -> None:
         slug = self.state.back()
