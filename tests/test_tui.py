@@ -207,12 +207,14 @@ async def test_find_in_note_with_next_and_previous(tmp_path):
         status = app.query_one("#find-status")
         assert len(view.matches) == 40
         assert str(status.render()) == "1/40"
-        await pilot.press("enter")
+        await pilot.press("enter")  # the next match, the bar keeps the focus
+        assert str(status.render()) == "2/40" and app.focused is not view
+        await pilot.press("tab")  # into the note
         assert app.focused is view
         await pilot.press("n", "n")
-        assert str(status.render()) == "3/40"
+        assert str(status.render()) == "4/40"
         await pilot.press("N")
-        assert str(status.render()) == "2/40"
+        assert str(status.render()) == "3/40"
         await pilot.press("G")
         await pilot.press("f")
         await pilot.press("escape")
@@ -779,3 +781,65 @@ async def test_brackets_at_the_ends_of_the_collection_say_so(tmp_path):
         await settle(pilot, app, lambda: app.current.slug == lib.notes[0].slug)
         await pilot.press("left_square_bracket")
         assert "first note" in notices[-1]
+
+
+async def test_find_bar_enter_steps_through_matches_and_esc_closes_it(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        view = app.query_one(NoteView)
+        bar = app.query_one("#findbar")
+        await pilot.press("f", *"paragraph")
+        await settle(pilot, app, lambda: len(view.matches) == 40)
+        first = view.current
+        await pilot.press("enter")
+        assert view.current == first + 1  # enter is the next match
+        await pilot.press("enter")
+        assert view.current == first + 2
+        await pilot.press("escape")
+        assert not bar.display and view.matches == [] and app.query_one("#find").value == ""
+        await pilot.press("f", *"zebras", "tab")  # find, then into the note
+        await settle(pilot, app, lambda: len(view.matches) == 1)
+        assert app.focused is view
+        await pilot.press("escape")  # esc in the note clears the find and closes the bar too
+        await pilot.pause()
+        assert not bar.display and view.matches == []
+        await pilot.press("f", *"gradients")
+        app.open_note("second")
+        await settle(pilot, app, lambda: app.current.slug == "second")
+        assert not bar.display and app.query_one("#find").value == ""  # not carried to another note
+
+
+async def test_contents_opens_on_the_section_being_read(tmp_path):
+    from textual.widgets import OptionList
+
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        view = app.query_one(NoteView)
+        view.scroll_to(y=20, animate=False)  # inside the first section
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert "Alpha section" in str(options.get_option_at_index(options.highlighted).prompt)  # its heading is above the top
+        await pilot.press("escape")
+        await pilot.press("G")  # at the end, the short last section is the one in view
+        await pilot.pause()
+        await pilot.press("t")
+        await pilot.pause()
+        options = app.screen.query_one(OptionList)
+        assert "Omega section" in str(options.get_option_at_index(options.highlighted).prompt)
+
+
+async def test_the_sidebar_grows_with_a_wide_terminal(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    widths = []
+    for size in ((100, 30), (200, 40)):
+        app = ReaderApp(lib, start=lib.get("first"))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot, app, lambda: app.current is not None)
+            widths.append(app.query_one("#sidebar").size.width)
+    assert widths[0] < widths[1] and widths[1] >= 50

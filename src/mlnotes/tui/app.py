@@ -281,14 +281,19 @@ class ReaderApp(App):
         it stays in view however far the note is scrolled."""
         self.sub_title = text
 
-    def _header_for_scroll(self, note: Note, y: float, at_end: bool) -> None:
-        """The section whose heading is at or above the top of the pane; at the end of the
+    def _section_here(self, levels: tuple[int, ...] = (2,)):
+        """The heading being read: the last at or above the top of the pane; at the end of the
         note, the last one in view (a short last section never reaches the top)."""
         view = self.query_one(NoteView)
-        sections = [a for a in view.doc.anchors if a.level == 2 and a.key != "linked-from"]
+        y = view.scroll_offset.y
+        at_end = view.doc.complete and y >= view.max_scroll_y - 0.5
         limit = y + view.size.height - 1 if at_end else y + 1
-        section = next((a.title for a in reversed(sections) if a.y <= limit), None)
-        self._header(f"{note.title} › {section}" if section else note.title)
+        found = [a for a in view.doc.anchors if a.level in levels and a.key != "linked-from" and a.y <= limit]
+        return found[-1] if found else None
+
+    def _header_for_scroll(self, note: Note, y: float, at_end: bool) -> None:
+        section = self._section_here()
+        self._header(f"{note.title} › {section.title}" if section else note.title)
 
     def _unread_first(self, note: Note) -> list[Note]:
         from mlnotes.prereqs import before
@@ -456,7 +461,7 @@ class ReaderApp(App):
         view = self.query_one(NoteView)
         if scroll_y is None:
             self._keep_place = sum(_letters(line) for line in view.text_lines()[: view.scroll_offset.y])
-        view.clear_find()
+        self._close_find_bar()  # a find belongs to the page it was typed on
         self._pending_scroll = scroll_y
         cached = self._cache.get(cache_key)
         if cached is not None:
@@ -664,16 +669,30 @@ class ReaderApp(App):
 
     @on(Input.Submitted, "#find")
     def find_submitted(self, event: Input.Submitted) -> None:
-        self.query_one(NoteView).focus()
+        """enter: the next match (the bar keeps the focus; esc closes it, tab goes to the note)."""
+        self.query_one(NoteView).action_next_match()
 
     def on_key(self, event) -> None:
-        if event.key == "escape" and self.focused is self.query_one("#find", Input):
+        if self.focused is not self.query_one("#find", Input):
+            return
+        if event.key == "escape":
             event.stop()
-            find = self.query_one("#find", Input)
-            find.value = ""
-            self.query_one(NoteView).clear_find()
-            self.query_one("#findbar").display = False
+            self._close_find_bar()
             self.query_one(NoteView).focus()
+        elif event.key == "tab":  # into the note, the matches kept (n and N step through them)
+            event.stop()
+            event.prevent_default()
+            self.query_one(NoteView).focus()
+
+    @on(NoteView.FindCleared)
+    def find_cleared(self) -> None:
+        self._close_find_bar()
+
+    def _close_find_bar(self) -> None:
+        """Clear the find text and its highlights, and hide the bar."""
+        self.query_one("#find", Input).value = ""
+        self.query_one(NoteView).clear_find()
+        self.query_one("#findbar").display = False
 
     # ------------------------------------------------------------------ actions
 
@@ -700,7 +719,9 @@ class ReaderApp(App):
                 view.scroll_to_line(anchors[int(choice)].y)
                 view.focus()
 
-        self.push_screen(contents_screen(anchors), done)
+        section = self._section_here(levels=tuple(range(1, 7)))
+        here = anchors.index(section) if section in anchors else 0
+        self.push_screen(contents_screen(anchors, here), done)
 
     def continue_target(self) -> Note | None:
         """Where "continue reading" leads: the last note open, else the first one not read."""

@@ -56,6 +56,9 @@ class NoteView(ScrollView, can_focus=True):
     class Escaped(Message):
         """esc with nothing to clear in the pane (the app may have something to cancel)."""
 
+    class FindCleared(Message):
+        """esc cleared the find highlights: the find bar has nothing left to show."""
+
     class FindStatus(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -199,6 +202,7 @@ class NoteView(ScrollView, can_focus=True):
     def action_clear(self) -> None:
         if self.pattern is not None:
             self.clear_find()
+            self.post_message(self.FindCleared())
         elif self.link_index >= 0:
             self.link_index = -1
             self.refresh()

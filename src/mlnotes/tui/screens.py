@@ -32,11 +32,17 @@ class ListScreen(ModalScreen):
         Binding("ctrl+p", "cursor(-1)", "Up", show=False, id="list-up"),
     ]
 
-    def __init__(self, title: str, options: list[Option], empty: str = "Nothing here yet.") -> None:
+    def __init__(self, title: str, options: list[Option], empty: str = "Nothing here yet.", highlight: int = 0) -> None:
         super().__init__()
         self.box_title = title
         self.options = options
         self.empty = empty
+        self.highlight = highlight
+
+    def on_mount(self) -> None:
+        choices = self.query(OptionList)
+        if choices and 0 <= self.highlight < len(self.options):
+            choices.first().highlighted = self.highlight
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
@@ -188,9 +194,10 @@ def _hit_text(hit) -> Group:
     return Group(*lines)
 
 
-def contents_screen(anchors) -> ListScreen:
+def contents_screen(anchors, here: int = 0) -> ListScreen:
+    """The note's headings, the cursor on the section being read."""
     options = [Option(("  " * max(0, a.level - 2)) + a.title, id=str(i)) for i, a in enumerate(anchors)]
-    return ListScreen("Contents", options, "This note has no headings.")
+    return ListScreen("Contents", options, "This note has no headings.", highlight=here)
 
 
 def bookmarks_screen(lib, slugs: list[str]) -> ListScreen:
