@@ -843,3 +843,30 @@ async def test_the_sidebar_grows_with_a_wide_terminal(tmp_path):
             await settle(pilot, app, lambda: app.current is not None)
             widths.append(app.query_one("#sidebar").size.width)
     assert widths[0] < widths[1] and widths[1] >= 50
+
+
+async def test_q_during_the_first_index_build_quits_at_once_and_leaves_no_half_index(tmp_path, monkeypatch):
+    import time as clock
+
+    import mlnotes.search as search_module
+    from mlnotes.search import SearchIndex
+
+    files = {f"01-p/01-m/{i:02d}-n{i}.md": note(f"Note {i}", f"n{i}", f"Body {i} about gradients.") for i in range(40)}
+    lib = load_library(write_collection(tmp_path / "many", files))
+    slow = search_module._document
+
+    def slow_document(lib_, note_):
+        clock.sleep(0.1)  # a build of several seconds
+        return slow(lib_, note_)
+
+    monkeypatch.setattr(search_module, "_document", slow_document)
+    app = ReaderApp(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: "Building" in app.index_status)
+        started = clock.monotonic()
+        await pilot.press("q")
+    assert clock.monotonic() - started < 1.0
+    clock.sleep(0.5)  # the build thread stops at its next note and removes what it wrote
+    ix = SearchIndex(lib)
+    assert not ix.is_current()  # nothing half-written is taken as complete
+    assert not ix.folder.exists() or not [d for d in ix.folder.iterdir() if d.is_dir()]

@@ -84,6 +84,10 @@ def _progress_line(title: str, notes, read: set[str], indent: int, bold: bool = 
     )
 
 
+class BuildCancelled(Exception):
+    """The reader is quitting: the index build stops between two notes."""
+
+
 # Reaching the end of a note marks it read after this share of its estimated reading time.
 READ_FRACTION = 0.25
 
@@ -110,6 +114,7 @@ class ReaderApp(App):
         self._revealed: dict[str, set[int]] = {}  # self-check answers shown, per note, this session
         self._reviews = None  # the review file, opened on first use
         self._review_screen = None  # kept between visits
+        self._quitting = False
         self.start_review = False  # open on the review screen (mlnotes review)
         self.page_key: str | None = None  # what the pane shows: "note:slug", "part:key", "home"
         self.raw_math = False
@@ -242,8 +247,13 @@ class ReaderApp(App):
         from mlnotes.search import SearchIndex
 
         index = SearchIndex(self.lib)
+        worker = get_current_worker()
 
         def progress(done: int, total: int, what: str) -> None:
+            # Quitting cancels this worker: stop between two notes. The build discards what
+            # it wrote (never a half index taken as complete) and the next start begins again.
+            if worker.is_cancelled or self._quitting:
+                raise BuildCancelled
             if what == "writing":
                 self.index_status = f"Writing the search index ({total} notes)…"
             else:
@@ -251,6 +261,8 @@ class ReaderApp(App):
 
         try:
             stats = index.open(progress=progress)
+        except BuildCancelled:
+            return
         except Exception as exc:  # reading goes on without search
             self.index_status = f"Search is unavailable: {exc}"
             return
@@ -1044,6 +1056,7 @@ class ReaderApp(App):
             save_document(self._document_path, key, doc)
 
     async def action_quit(self) -> None:
+        self._quitting = True  # a first index build in its thread stops at the next note
         self._save_on_exit()
         self.exit()
 
