@@ -27,8 +27,13 @@ def test_note_metadata(small):
     assert m.level == "intro"
     assert m.part_title == "Mathematics" and m.module_title == "Linear Algebra"
     assert m.words > 10 and m.reading_minutes == 1
-    # code is not counted as words
-    assert "numpy" not in lib.body(m).split("```")[0]
+
+
+def test_code_and_frontmatter_are_not_counted_as_words(tmp_path):
+    prose = "one two three four five six seven eight nine ten"
+    code = "\n".join(["```python", "alpha = beta + gamma  # delta epsilon zeta", "```"])
+    root = write_collection(tmp_path / "w", {"01-p/01-m/01-a.md": note("Counted", "counted", prose + "\n\n" + code)})
+    assert load_library(root).get("counted").words == 10
 
 
 def test_backlinks_and_links(small):

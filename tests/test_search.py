@@ -67,6 +67,9 @@ def test_short_prefix_is_not_expanded(small):
     ix.search("*")
     ix.search("?*")
     assert time.perf_counter() - started < 2
+    # Below MIN_PREFIX letters a prefix is the word itself, not every word it starts.
+    assert ix.search("re*").total == ix.search("re").total == 0
+    assert ix.search("reg*").total > 0  # "regression", "regularization"
 
 
 def test_incremental_update_after_edit_add_remove(small):
