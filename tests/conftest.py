@@ -3,6 +3,10 @@ write small note collections on disk."""
 
 from __future__ import annotations
 
+import asyncio
+import os
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -110,5 +114,67 @@ def small(tmp_path) -> Path:
                 """,
                 summary="Trees and forests.", tags="[ml, trees]", level="intermediate",
             ),
+        },
+    )
+
+
+# -- shared by the CLI and reader tests ----------------------------------------------------------
+
+SCRIPT = Path(sys.executable).with_name("mlnotes")
+ENTRY = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "mlnotes"]
+
+
+def run(*args, notes=None, env=None, cwd=None):
+    full_env = dict(os.environ)
+    full_env.pop("MLNOTES_NOTES_DIR", None)
+    full_env.pop("COLUMNS", None)  # pytest-xdist workers inherit one; a pipe has none
+    full_env.update(env or {})
+    cmd = ENTRY + ([f"--notes-dir={notes}"] if notes else []) + list(args)
+    return subprocess.run(cmd, capture_output=True, text=True, errors="surrogateescape", env=full_env, cwd=cwd, timeout=120)
+
+
+SIZE = (110, 32)
+
+
+def shown(app) -> str:
+    """The text of the note pane, as rendered."""
+    from mlnotes.tui.note_view import NoteView
+
+    return "\n".join(app.query_one(NoteView).text_lines())
+
+
+async def settle(pilot, app, until=None, timeout: float = 10.0) -> None:
+    """Let workers finish: wait until ``until()`` holds (and the pane's render is complete)."""
+    from mlnotes.tui.note_view import NoteView
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        await pilot.pause(0.02)
+        view = app.query_one(NoteView)
+        if view.doc.complete and (until is None or until()):
+            await pilot.pause()
+            return
+    raise AssertionError("the reader did not settle in time")
+
+
+def long_collection(tmp_path):
+    """Notes long enough to scroll, with code, a table, links and headings."""
+    paras = "\n\n".join(f"Paragraph {i} about gradients and curvature of the loss surface." for i in range(40))
+    return write_collection(
+        tmp_path / "long",
+        {
+            "_index.md": "---\ntitle: Long Notes\nsummary: Notes that scroll.\n---\n",
+            "01-p/01-m/01-first.md": note(
+                "First Note", "first",
+                "Opening words. See [[second]] and [[third|the third note]].\n\n"
+                "## Alpha section\n\n" + paras + "\n\n"
+                "| column | value |\n| --- | --- |\n| a | $x^2$ |\n\n"
+                "```python\nprint('hello')\n```\n\n"
+                "## Omega section\n\nThe last words of the first note mention zebras.\n",
+                summary="First.", tags="[a, b, c]", level="intro",
+            ),
+            "01-p/01-m/02-second.md": note("Second Note", "second", "Second body, linking [[first]].\n\n## Part two\n\nMore.", summary="Second.", tags="[a, b, c]", level="intro"),
+            "01-p/01-m/03-third.md": note("Third Note", "third", "Third body.", summary="Third.", tags="[a, b, c]", level="intro"),
         },
     )

@@ -4,23 +4,9 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 
-from tests.conftest import note, write_collection
-
-SCRIPT = Path(sys.executable).with_name("mlnotes")
-ENTRY = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "mlnotes"]
-
-
-def run(*args, notes=None, env=None, cwd=None):
-    full_env = dict(os.environ)
-    full_env.pop("MLNOTES_NOTES_DIR", None)
-    full_env.pop("COLUMNS", None)  # pytest-xdist workers inherit one; a pipe has none
-    full_env.update(env or {})
-    cmd = ENTRY + ([f"--notes-dir={notes}"] if notes else []) + list(args)
-    return subprocess.run(cmd, capture_output=True, text=True, errors="surrogateescape", env=full_env, cwd=cwd, timeout=120)
-
+from tests.conftest import note, run, write_collection
 
 def test_version_and_help():
     out = run("--version")

@@ -9,8 +9,8 @@ import os
 from mlnotes.library import load_library
 from mlnotes.metacache import MetaCache
 from tests.conftest import note, write_collection
-from tests.test_cli import run
-from tests.test_tui import SIZE, settle
+from tests.conftest import run
+from tests.conftest import SIZE, settle
 
 
 def collection(tmp_path):

@@ -227,7 +227,7 @@ def test_shipped_figures_agree_with_their_prose(slug, label, x, expected, tolera
 
 def test_show_piped_draws_a_plain_chart_and_check_reports_a_broken_one(tmp_path):
     from tests.conftest import note, write_collection
-    from tests.test_cli import run
+    from tests.conftest import run
 
     body = f"Look.\n\n```plot\n{SIGMOID}```\n\nAnd a broken one:\n\n```plot\nx: [0, 1]\nseries:\n  - y: os.getcwd()\n```\n"
     notes = write_collection(tmp_path / "n", {"01-p/01-m/01-f.md": note("Fig", "fig", body, summary="x", tags="[a, b, c]", level="intro")})

@@ -12,7 +12,7 @@ import pytest
 
 from mlnotes.library import MAX_DEPTH, load_library
 from tests.conftest import note, write_collection
-from tests.test_cli import run
+from tests.conftest import run
 
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # what a terminal would act on
 
@@ -84,7 +84,7 @@ async def test_the_reader_shows_the_hostile_tree_safely(hostile):
     from textual.widgets import Tree
 
     from mlnotes.tui.app import ReaderApp
-    from tests.test_tui import SIZE, settle
+    from tests.conftest import SIZE, settle
 
     lib = load_library(hostile)
     app = ReaderApp(lib, start=lib.get("good"))

@@ -14,8 +14,8 @@ from mlnotes.tui.app import ReaderApp
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import ListScreen
 from tests.conftest import note, write_collection
-from tests.test_cli import run
-from tests.test_tui import SIZE, settle, shown
+from tests.conftest import run
+from tests.conftest import SIZE, settle, shown
 
 FILLER = "\n\n".join(f"Filler paragraph {i} about nothing in particular, to make the note scroll." for i in range(30))
 

@@ -8,7 +8,7 @@ import json
 from mlnotes.library import load_library
 from mlnotes.state import ReadingState
 from tests.conftest import note, write_collection
-from tests.test_cli import run
+from tests.conftest import run
 
 
 def chain(tmp_path, cycle: bool = False):

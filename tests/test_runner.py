@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from mlnotes.runner import Run, code_blocks
 from tests.conftest import note, write_collection
-from tests.test_cli import run
+from tests.conftest import run
 
 BODY = """
 Intro.

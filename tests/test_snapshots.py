@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from mlnotes.library import load_library
 from mlnotes.tui.app import ReaderApp
-from tests.test_tui import long_collection, settle
+from tests.conftest import long_collection, settle
 
 SIZE = (100, 30)
 

@@ -15,8 +15,8 @@ from mlnotes.state import ReadingState
 from mlnotes.tui.app import ReaderApp
 from mlnotes.tui.bindings import load_keymap
 from tests.conftest import write_collection
-from tests.test_cli import ENTRY
-from tests.test_tui import SIZE, settle
+from tests.conftest import ENTRY
+from tests.conftest import SIZE, settle
 
 
 def test_two_readers_lose_nothing(tmp_path):

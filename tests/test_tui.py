@@ -3,7 +3,6 @@ assertions on what the screen shows."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 
@@ -13,50 +12,7 @@ from mlnotes.state import ReadingState
 from mlnotes.tui.app import PREVIEW_DELAY, READ_FRACTION, ReaderApp
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import ListScreen, SearchScreen
-from tests.conftest import note, write_collection
-
-SIZE = (110, 32)
-
-
-def shown(app) -> str:
-    """The text of the note pane, as rendered."""
-    return "\n".join(app.query_one(NoteView).text_lines())
-
-
-async def settle(pilot, app, until=None, timeout: float = 10.0) -> None:
-    """Let workers finish: wait until ``until()`` holds (and the pane's render is complete)."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await pilot.pause(0.02)
-        view = app.query_one(NoteView)
-        if view.doc.complete and (until is None or until()):
-            await pilot.pause()
-            return
-    raise AssertionError("the reader did not settle in time")
-
-
-def long_collection(tmp_path):
-    """Notes long enough to scroll, with code, a table, links and headings."""
-    paras = "\n\n".join(f"Paragraph {i} about gradients and curvature of the loss surface." for i in range(40))
-    return write_collection(
-        tmp_path / "long",
-        {
-            "_index.md": "---\ntitle: Long Notes\nsummary: Notes that scroll.\n---\n",
-            "01-p/01-m/01-first.md": note(
-                "First Note", "first",
-                "Opening words. See [[second]] and [[third|the third note]].\n\n"
-                "## Alpha section\n\n" + paras + "\n\n"
-                "| column | value |\n| --- | --- |\n| a | $x^2$ |\n\n"
-                "```python\nprint('hello')\n```\n\n"
-                "## Omega section\n\nThe last words of the first note mention zebras.\n",
-                summary="First.", tags="[a, b, c]", level="intro",
-            ),
-            "01-p/01-m/02-second.md": note("Second Note", "second", "Second body, linking [[first]].\n\n## Part two\n\nMore.", summary="Second.", tags="[a, b, c]", level="intro"),
-            "01-p/01-m/03-third.md": note("Third Note", "third", "Third body.", summary="Third.", tags="[a, b, c]", level="intro"),
-        },
-    )
-
+from tests.conftest import SIZE, long_collection, note, settle, shown, write_collection
 
 async def test_start_shows_home_page(small):
     app = ReaderApp(load_library(small))
