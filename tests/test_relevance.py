@@ -111,7 +111,9 @@ CASES = [
  ("x transpose A x","psd-matrices-and-quadratic-forms"),
  ("A = U Sigma V transpose","svd-qr-and-lu-decompositions"),
  ("(X^T X)^-1 X^T y",("linear-and-logistic-regression","linear-systems-and-least-squares")),
- ("p - y softmax gradient","matrix-calculus-and-differentiation"),
+ # Three notes derive softmax(z) - e_y: the matrix-calculus rules, the stable cross-entropy of
+ # the autodiff bridge (its Q3 asks for exactly this), and backprop's output error.
+ ("p - y softmax gradient",("matrix-calculus-and-differentiation","bridge-autodiff-and-mixed-precision","neural-networks-and-backprop")),
 ]
 
 
