@@ -439,17 +439,7 @@ class SearchIndex:
         try:
             with _children_die_with_us():
                 writer = ix.writer(procs=2, multisegment=True) if many else ix.writer()
-                try:
-                    for i, note in enumerate(notes, 1):
-                        writer.add_document(**_document(self.lib, note))
-                        if progress:
-                            progress(i, len(notes), "indexing")
-                    if progress:
-                        progress(len(notes), len(notes), "writing")
-                    writer.commit()
-                except BaseException:
-                    writer.cancel()
-                    raise
+                self._feed(writer, notes, writer.add_document, progress)
             self._write_manifest(gen, self._wanted())
             atomic_write(self._pointer, gen.name)
         except BaseException:
@@ -473,21 +463,27 @@ class SearchIndex:
         if not todo and not gone:
             return stats
         writer = self._ix.writer(timeout=30.0)
+        self._feed(writer, [by_path[p] for p in todo], writer.update_document, progress, drop=gone)
+        self._write_manifest(self._gen, want)
+        return stats
+
+    def _feed(self, writer, notes: list[Note], put, progress: Progress | None, drop: list[str] = ()) -> None:
+        """Delete the notes at paths ``drop``, give ``notes`` to ``put`` (add or update) one by
+        one with progress, then commit; anything that stops it (a quit, ctrl+c, an error)
+        cancels the writer."""
         try:
-            for p in gone:
-                writer.delete_by_term("path", p)
-            for i, p in enumerate(todo, 1):
-                writer.update_document(**_document(self.lib, by_path[p]))
+            for path in drop:
+                writer.delete_by_term("path", path)
+            for i, note in enumerate(notes, 1):
+                put(**_document(self.lib, note))
                 if progress:
-                    progress(i, len(todo), "indexing")
+                    progress(i, len(notes), "indexing")
             if progress:
-                progress(len(todo), len(todo), "writing")
+                progress(len(notes), len(notes), "writing")
             writer.commit()
         except BaseException:
             writer.cancel()
             raise
-        self._write_manifest(self._gen, want)
-        return stats
 
     def close(self) -> None:
         if self._searcher is not None:
