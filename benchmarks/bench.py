@@ -444,9 +444,46 @@ def worker_figures(notes: Path, runs: int) -> dict:
     }
 
 
+def key_to_frame(app, probe):
+    """A timer of keystrokes: ``await timed(key)`` sends one key to the running app and returns
+    (wall, CPU) seconds until the first frame drawn in which ``probe()`` holds.
+
+    The key goes to the app's driver as a terminal would send it, and the frames are caught
+    where the app hands each one to the terminal; the pilot's ``press`` is not used because it
+    waits in 20 ms sleeps until the app looks idle, which would be measured too."""
+    import asyncio
+
+    from textual import events
+
+    frames: list[tuple[float, float, bool]] = []
+    display = app._display
+
+    def caught(screen, renderable) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            frames.append((time.perf_counter(), time.process_time(), bool(probe())))
+
+    app._display = caught
+
+    async def timed(key: str, char: str | None = None) -> tuple[float, float]:
+        frames.clear()
+        wall, cpu = time.perf_counter(), time.process_time()
+        app._driver.send_message(events.Key(key, char))
+        deadline = wall + 10
+        while time.perf_counter() < deadline:
+            shown = next((f for f in frames if f[2]), None)
+            if shown is not None:
+                return shown[0] - wall, shown[1] - cpu
+            await asyncio.sleep(0.0005)
+        raise TimeoutError(f"no frame after {key!r}")
+
+    return timed
+
+
 def worker_review(runs: int) -> dict:
-    """The review screen with 800 cards (200 read notes of 4 questions): the keystroke R until
-    the first card is shown, and a grade keystroke until the next is; headless, repeated."""
+    """The review screen with 800 cards (200 read notes of 4 questions): from the keystroke R
+    until the frame showing the first card, and from a grade keystroke until the frame showing
+    the next card; headless, repeated."""
     import asyncio
 
     os.environ["MLNOTES_CACHE_DIR"] = tempfile.mkdtemp(prefix="mlnotes-bench-cache-")
@@ -468,27 +505,28 @@ def worker_review(runs: int) -> dict:
         for note in lib.notes:
             app.state.mark_read(note.slug)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause(0.2)
+            while not app.index_ready:  # the first index build would be measured as well
+                await pilot.pause(0.05)
             read = set(app.state.read)
             out["cards"] = len(app.reviews.cards(read))  # also parses every note's outline once
+            graded_before = 0
+            timed = key_to_frame(app, lambda: getattr(app.screen, "card", None) is not None and app.screen.graded == graded_before)
             opens, grades = [], []
             for _ in range(max(10, 4 * runs)):
-                started = time.perf_counter()
-                await pilot.press("R")  # returns once the app has handled the key and is idle
-                while getattr(app.screen, "card", None) is None:
-                    await pilot.pause(0.001)
-                opens.append(time.perf_counter() - started)
+                graded_before = 0
+                opens.append(await timed("R", "R"))
                 screen = app.screen
                 await pilot.press("space")
-                started = time.perf_counter()
-                await pilot.press("3")
-                while screen.graded < 1:
-                    await pilot.pause(0.001)
-                grades.append(time.perf_counter() - started)
+                graded_before = 1
+                grades.append(await timed("3", "3"))
                 await pilot.press("escape")
                 await pilot.pause()
-            out["review_open_p95_ms"] = percentile(opens, 0.95) * 1000
-            out["review_grade_p95_ms"] = percentile(grades, 0.95) * 1000
+            for name, values in (("open", opens[1:]), ("grade", grades)):  # the first open composes the screen
+                out[f"review_{name}_p95_ms"] = percentile([w for w, _ in values], 0.95) * 1000
+                # The same keystrokes in CPU time: their cost on an idle machine, which a shared,
+                # loaded one hides under waiting for a core.
+                out[f"review_{name}_cpu_p95_ms"] = percentile([c for _, c in values], 0.95) * 1000
+            out["review_first_open_ms"] = opens[0][0] * 1000
 
     asyncio.run(main())
     return out
@@ -583,8 +621,9 @@ def main() -> None:
         print(f"{'peak RSS (headless reader)':40} {fmt(head['peak_rss_mb'], ' MB', 0)}")
         rev = child("review", shipped, runs)
         print(f"\nreview ({rev['cards']} self-check cards, headless)")
-        print(f"{'open the review screen, p95':40} {fmt(rev['review_open_p95_ms'], ' ms', 1)}  (target ≤ 50 ms)")
-        print(f"{'grade a card, next one shown, p95':40} {fmt(rev['review_grade_p95_ms'], ' ms', 1)}  (target ≤ 50 ms)")
+        print(f"{'key R to the first card drawn, p95':40} {fmt(rev['review_open_p95_ms'], ' ms', 1)}  (target ≤ 50 ms; CPU {fmt(rev['review_open_cpu_p95_ms'], ' ms', 1)})")
+        print(f"{'grade key to the next card drawn, p95':40} {fmt(rev['review_grade_p95_ms'], ' ms', 1)}  (target ≤ 50 ms; CPU {fmt(rev['review_grade_cpu_p95_ms'], ' ms', 1)})")
+        print(f"{'the first opening (composes the screen)':40} {fmt(rev['review_first_open_ms'], ' ms', 1)}")
 
 
 if __name__ == "__main__":

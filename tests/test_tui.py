@@ -693,6 +693,27 @@ async def test_review_a_read_note_card_by_card(tmp_path):
     assert len(again.reviews.cards({"quiz"})) == 3 and again.reviews.due({"quiz"}) == []
 
 
+def test_cards_kept_between_calls_follow_grades_here_and_in_another_reader(tmp_path):
+    from datetime import datetime, timedelta, timezone
+
+    from mlnotes.review import Reviews
+
+    lib = load_library(quiz_collection(tmp_path))
+    path = tmp_path / "reviews.json"
+    mine, theirs = Reviews(lib, path), Reviews(lib, path)
+    read = {"quiz"}
+    assert [c.reviewed for c in mine.cards(read)] == [False, False, False]
+    mine.grade(mine.cards(read)[0], 4)
+    assert [c.reviewed for c in mine.cards(read)] == [True, False, False]  # the kept list, updated in place
+    assert mine.cards(read)[0].due > datetime.now(timezone.utc) + timedelta(hours=12)
+    assert [c.reviewed for c in theirs.cards(read)] == [False, False, False]  # their kept list is older
+    theirs.grade(theirs.cards(read)[2], 4)  # the write brings in my grade from the file
+    assert [c.reviewed for c in theirs.cards(read)] == [True, False, True]
+    mine.grade(mine.cards(read)[1], 3)
+    assert [c.reviewed for c in mine.cards(read)] == [True, True, True]
+    assert len(mine.cards({"quiz", "other"})) == 3 and mine.cards(set()) == []  # other read marks
+
+
 async def test_enter_on_a_card_opens_its_note_at_the_self_check(tmp_path):
     lib = load_library(quiz_collection(tmp_path))
     app = ReaderApp(lib, start=lib.get("other"))

@@ -52,6 +52,7 @@ class Reviews:
         self._stored: dict[str, dict] = self._load()
         self._scheduler = None
         self._questions: dict[str, list[Question]] = {}  # per note slug, parsed once
+        self._cards: tuple[frozenset[str], list[Card]] | None = None  # the last read set's cards
 
     # ------------------------------------------------------------------ the file
 
@@ -85,12 +86,19 @@ class Reviews:
             known = {n.slug for n in self.lib.notes}
             merged = {k: v for k, v in merged.items() if k.partition("#")[0] in known}
             atomic_write(self.path, json.dumps({"format": FORMAT, "cards": merged}, sort_keys=True))
+        before = {k: v for k, v in self._stored.items() if k != key and k.partition("#")[0] in known}
+        if before != {k: v for k, v in merged.items() if k != key}:
+            self._cards = None  # the file brought other changes (another reader's grades): build afresh
         self._stored = merged
 
     # ------------------------------------------------------------------ cards
 
     def cards(self, read: set[str]) -> list[Card]:
-        """Every card of the read notes, in reading order (unreviewed ones due now)."""
+        """Every card of the read notes, in reading order (unreviewed ones due now). Kept
+        between calls for the same read marks, and a grade updates its one card in place."""
+        marks = frozenset(read)
+        if self._cards is not None and self._cards[0] == marks:
+            return list(self._cards[1])
         out = []
         for note in self.lib.notes:
             if note.slug not in read:
@@ -100,7 +108,8 @@ class Reviews:
                 record = self._stored.get(key)
                 due = _due(record) if record else None
                 out.append(Card(key, note, q, due or NEW, record is not None))
-        return out
+        self._cards = (marks, out)
+        return list(out)
 
     def _questions_of(self, note: Note) -> list[Question]:
         found = self._questions.get(note.slug)
@@ -121,7 +130,8 @@ class Reviews:
     def counts(self, read: set[str], cards: list[Card] | None = None) -> tuple[int, int]:
         """(due by the end of today, due by the end of tomorrow), in local time."""
         local = datetime.now().astimezone()
-        end_today = local.replace(hour=23, minute=59, second=59, microsecond=0)
+        # In UTC, as the cards' dates are: comparing datetimes of one time zone is the fast path.
+        end_today = local.replace(hour=23, minute=59, second=59, microsecond=0).astimezone(timezone.utc)
         cards = cards if cards is not None else self.cards(read)
         today = sum(c.due <= end_today for c in cards)
         tomorrow = sum(c.due <= end_today + timedelta(days=1) for c in cards)
@@ -139,7 +149,10 @@ class Reviews:
         current = fsrs.Card.from_dict(record) if record else fsrs.Card()
         updated, _log = self._scheduler.review_card(current, fsrs.Rating(grade), review_datetime=when or _now())
         self._save(card.key, updated.to_dict())
-        return Card(card.key, card.note, card.question, updated.due, True)
+        graded = Card(card.key, card.note, card.question, updated.due, True)
+        if self._cards is not None:
+            self._cards = (self._cards[0], [graded if c.key == card.key else c for c in self._cards[1]])
+        return graded
 
 
 def _due(record: dict) -> datetime | None:

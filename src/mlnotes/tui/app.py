@@ -19,13 +19,14 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Header, Input, Static, Tree
+from textual.widgets import Header, Input, Static, Tree
 from textual.worker import get_current_worker
 
 from mlnotes.library import Library, Module, Note, Part
 from mlnotes.selfcheck import REVEAL
 from mlnotes.state import ReadingState
 from mlnotes.tui.document import MAX_WIDTH, Rendered
+from mlnotes.tui.footer import ReaderFooter
 from mlnotes.tui.bindings import APP_KEYS, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import (
@@ -154,7 +155,7 @@ class ReaderApp(App):
                 with Horizontal(id="findbar"):
                     yield Input(placeholder="Find in note", id="find")
                     yield Static("", id="find-status")
-        yield Footer()
+        yield ReaderFooter()
 
     def _tree(self) -> Tree:
         tree: Tree = Tree(self.lib.title, id="sidebar")
@@ -813,9 +814,11 @@ class ReaderApp(App):
                 self.query_one(NoteView).focus()
 
         if self._review_screen is None:
+            # Installed, so popping it keeps its widgets: opening it again composes nothing.
             self._review_screen = ReviewScreen(self.reviews, self.state.read)
+            self.install_screen(self._review_screen, name="review")
         self._review_screen.read = self.state.read
-        self.push_screen(self._review_screen, done)
+        self.push_screen("review", done)
 
     def action_before(self) -> None:
         """The unread notes to read before this one, in reading order; enter opens one."""

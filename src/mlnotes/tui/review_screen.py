@@ -11,15 +11,18 @@ from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import Screen
 from textual.widgets import Static
 
 from mlnotes.review import GRADES, Card, Reviews
 from mlnotes.tui.bindings import REVIEW_KEYS, to_bindings
 
 
-class ReviewScreen(ModalScreen):
-    """Dismissed with (slug, section anchor) to open a card's note, or None."""
+class ReviewScreen(Screen):
+    """Dismissed with (slug, section anchor) to open a card's note, or None.
+
+    A whole screen rather than a modal one: a modal screen redraws the reader, dimmed, behind
+    itself at every opening, and that cost more than the cards."""
 
     BINDINGS = to_bindings(REVIEW_KEYS)
 
