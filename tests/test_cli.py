@@ -80,6 +80,15 @@ def test_show_plain_when_piped_and_did_you_mean(small):
     assert len(miss.stderr.strip().splitlines()) == 1
 
 
+def test_show_piped_prints_code_lines_whole(tmp_path):
+    wide = "A = 1  # SciPy returns A = P @ L @ U; this comment runs on well past eighty columns, and past a hundred too"
+    root = write_collection(tmp_path / "c", {"01-p/01-m/01-w.md": note("Wide", "wide", f"Prose.\n\n```python\n{wide}\n```\n")})
+    out = run("show", "wide", notes=root)
+    assert out.returncode == 0
+    assert any(line.strip() == wide for line in out.stdout.splitlines())  # one line, whole
+    assert "›" not in out.stdout.replace("P › M", "")  # no mark: nothing was cut
+
+
 def test_index_and_rebuild(small):
     out = run("index", notes=small)
     assert out.returncode == 0 and "indexed 5 notes" in out.stdout

@@ -325,3 +325,27 @@ def test_rendering_never_raises(source: str, width: int, raw: bool) -> None:
     assert "\x1b" not in text
     math_problems(source)
     iter_math(source)
+
+
+WIDE = "x = 1  # SciPy returns A = P @ L @ U, and this comment runs far past the edge of the column"
+
+
+def test_code_lines_are_cut_with_a_mark_never_wrapped() -> None:
+    text = render(f"Prose.\n\n```python\n{WIDE}\ny = 2\n```\n", width=40)
+    lines = text.splitlines()
+    cut = next(line for line in lines if "x = 1" in line)
+    assert cut.rstrip().endswith("›") and len(cut) == 40  # cut at the edge, with the mark
+    assert not any(line.lstrip().startswith("= P @ L @ U") or "the column" in line for line in lines)  # nothing wrapped
+    assert any(line.strip() == "y = 2" for line in lines)  # a short line has no mark
+
+
+def test_render_lines_gives_code_back_whole_after_a_list_indent() -> None:
+    from mlnotes.markdown import render_lines
+
+    console = Console(file=io.StringIO(), width=40, theme=NOTE_THEME, force_terminal=True, color_system="truecolor")
+    md = NoteMarkdown(f"- item\n\n  ```\n  {WIDE}\n  ```\n\nAfter a long paragraph that wraps at forty columns as prose should.")
+    texts = ["".join(seg.text for seg in line) for line in render_lines(console, md, console.options)]
+    code = next(t for t in texts if "x = 1" in t)
+    assert WIDE in code and code.index("x = 1") > 2  # whole, and still indented under the item
+    assert all(len(t) <= 40 for t in texts if "x = 1" not in t and t.strip())  # prose still wraps at 40
+    assert "›" not in "".join(texts)

@@ -847,3 +847,34 @@ async def test_q_during_the_first_index_build_quits_at_once_and_leaves_no_half_i
     ix = SearchIndex(lib)
     assert not ix.is_current()  # nothing half-written is taken as complete
     assert not ix.folder.exists() or not [d for d in ix.folder.iterdir() if d.is_dir()]
+
+
+async def test_a_wide_code_line_is_cut_with_a_mark_and_scrolls_sideways(tmp_path):
+    wide = "A = 1  # SciPy returns A = P @ L @ U, and this comment runs far past the edge to its LASTWORD"
+    root = write_collection(tmp_path / "c", {"01-p/01-m/01-w.md": note("Wide", "wide", f"Prose.\n\n```python\n{wide}\nB = 2\n```\n\nAfter.\n")})
+    lib = load_library(root)
+    app = ReaderApp(lib, start=lib.get("wide"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot, app, lambda: "After." in shown(app))
+        view = app.query_one(NoteView)
+        view.focus()
+        width = view.scrollable_content_region.width
+
+        def screen_lines() -> list[str]:
+            return ["".join(seg.text for seg in view.render_line(y)) for y in range(view.scrollable_content_region.height)]
+
+        code = next(line for line in screen_lines() if "A = 1" in line)
+        assert code.endswith("›") and "LASTWORD" not in "".join(screen_lines())  # cut, marked, not wrapped
+        assert any(line.strip() == "B = 2" for line in screen_lines())
+        for _ in range(len(wide)):
+            await pilot.press("right")
+        await settle(pilot, app, lambda: "LASTWORD" in "".join(screen_lines()))
+        assert view.scroll_offset.x > 0 and next(line for line in screen_lines() if "LASTWORD" in line).startswith("‹")
+        await pilot.press("home", "left")
+        for _ in range(len(wide)):
+            await pilot.press("left")
+        await settle(pilot, app, lambda: view.scroll_offset.x == 0)
+        await pilot.press("f")
+        await pilot.press(*"LASTWORD", "enter")  # find scrolls sideways to a match off the edge
+        await settle(pilot, app, lambda: "LASTWORD" in "".join(screen_lines()))
+        assert width < len(wide)

@@ -260,11 +260,30 @@ def cmd_show(args) -> int:
             return EXIT_OK
         out.print(content)
         return EXIT_OK
-    # Piped: the same text, without the spaces Rich pads each line with to the full width.
+    # Piped: the same text, with code lines whole however wide (a terminal cuts them at its
+    # edge, with a mark), and without the spaces Rich pads each line with to the full width.
+    from mlnotes.markdown import render_lines
+
+    options = out.options.update(height=None)
+    lines = out.render_lines(Padding(header, (0, 0, 1, 0)), options, pad=False) + render_lines(out, body, options)
     with out.capture() as captured:
-        out.print(content)
+        out.print(_Lines(lines), crop=False, soft_wrap=True)
     out.file.write("\n".join(line.rstrip() for line in captured.get().split("\n")))
     return EXIT_OK
+
+
+class _Lines:
+    """Lines of segments, printed as they are (no wrapping, no cropping)."""
+
+    def __init__(self, lines) -> None:
+        self.lines = lines
+
+    def __rich_console__(self, console, options):
+        from rich.segment import Segment
+
+        for line in self.lines:
+            yield from line
+            yield Segment.line()
 
 
 def _read_marks(lib) -> set[str]:

@@ -27,7 +27,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.dollarmath.index import math_inline_dollar
 from rich.cells import cell_len
-from rich.console import Console, ConsoleOptions, RenderResult
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
+from rich.measure import Measurement
 from rich.errors import MissingStyle
 from rich.markdown import (
     CodeBlock,
@@ -358,9 +359,19 @@ class MathBlock(MarkdownElement):
             yield Segment.line()
 
 
+CLIP_MARK = "›"  # the last column of a code line cut at the edge: there is more to the right
+_CLIP_STYLE = Style(color="bright_white", bgcolor="grey35", bold=True)
+
+
 class _Fence(CodeBlock):
     """A fenced block: a figure for ```` ```plot ````; otherwise code, with Python blocks
-    tagged ``code`` (``run`` or ``no-run``) in their style meta."""
+    tagged ``code`` (``run`` or ``no-run``) in their style meta.
+
+    Code lines are never wrapped: a block is rendered at the width of its longest line. Where
+    that is wider than the space given, each line is cut at the edge with a visible mark
+    (:data:`CLIP_MARK`), and the whole lines are kept in the document's ``wide_code`` list so
+    that :func:`render_lines` can put them back: the reader scrolls sideways over them and
+    ``mlnotes show`` prints them whole when piped."""
 
     @classmethod
     def create(cls, markdown: Markdown, token: Token) -> MarkdownElement:
@@ -371,17 +382,67 @@ class _Fence(CodeBlock):
         block.kind = None
         if words and words[0] in PYTHON_FENCES:
             block.kind = "no-run" if "no-run" in words else "run"
+        block.wide_code = getattr(markdown, "wide_code", None)
         return block
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self.kind is None:
-            yield from super().__rich_console__(console, options)
-            return
-        tag = Style(meta={"code": [id(self), self.kind]})
-        for syntax in super().__rich_console__(console, options):
-            lines = console.render_lines(syntax, options, new_lines=True)
+        syntax = Syntax(str(self.text).rstrip(), self.lexer_name, theme=self.theme, word_wrap=False, padding=1)
+        room = options.max_width
+        natural = Measurement.get(console, options.update(width=1 << 20), syntax).maximum
+        lines = console.render_lines(syntax, options.update(width=max(room, natural)), pad=True, new_lines=False)
+        if self.kind is not None:
+            tag = Style(meta={"code": [id(self), self.kind]})
+            lines = [list(Segment.apply_style(line, post_style=tag)) for line in lines]
+        if natural <= room:
             for line in lines:
-                yield from Segment.apply_style(line, post_style=tag)
+                yield from line
+                yield Segment.line()
+            return
+        key = None
+        if self.wide_code is not None:
+            key = len(self.wide_code)
+            self.wide_code.append(lines)
+        for row, line in enumerate(lines):
+            more = cell_len("".join(seg.text for seg in line).rstrip()) > room
+            cut = Segment.adjust_line_length(line, room - 1 if more else room)
+            mark = [Segment(CLIP_MARK, _CLIP_STYLE)] if more else []
+            if key is not None:
+                wide = Style(meta={"wide": [key, row]})
+                cut = list(Segment.apply_style(cut, post_style=wide))
+                mark = list(Segment.apply_style(mark, post_style=wide))
+            yield from cut
+            yield from mark
+            yield Segment.line()
+
+
+def _wide_at(line: list[Segment]) -> tuple[int, int, int] | None:
+    """(index of the first segment, key, row) of a code line cut at the edge, else None."""
+    for i, seg in enumerate(line):
+        style = seg.style
+        if style is not None and style._meta and "wide" in style.meta:
+            key, row = style.meta["wide"]
+            return i, key, row
+    return None
+
+
+def render_lines(console: Console, renderable: RenderableType, options: ConsoleOptions) -> list[list[Segment]]:
+    """``console.render_lines`` (padded, no newlines), except that code lines cut at the edge
+    come back whole: what comes before the code on its line (a list's indent) is kept, the
+    code follows at its full width. Lines are then of different widths."""
+    lines = console.render_lines(renderable, options, pad=True, new_lines=False)
+    wide_code = getattr(renderable, "wide_code", None)
+    if not wide_code:
+        return lines
+    out = []
+    for line in lines:
+        found = _wide_at(line)
+        if found is None:
+            out.append(line)
+        else:
+            at, key, row = found
+            out.append(line[:at] + wide_code[key][row])
+    wide_code.clear()
+    return out
 
 
 def _colour(console: Console) -> bool:
@@ -473,6 +534,7 @@ class NoteMarkdown(Markdown):
             self.parsed[cut:cut] = _notice_paragraph(NESTING_NOTICE)
         self.raw_math = raw_math
         self.resolve_link = resolve_link
+        self.wide_code: list[list[list[Segment]]] = []  # whole lines of code blocks cut at the edge
 
     def _flatten_tokens(self, tokens: Iterable[Token]) -> Iterable[Token]:
         for token in super()._flatten_tokens(tokens):

@@ -500,7 +500,7 @@ class ReaderApp(App):
         sources = sources()  # built here, off the UI thread
 
         def first(doc) -> None:
-            snapshot = Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False)
+            snapshot = Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False, span=doc.span)
             if not worker.is_cancelled:
                 self.call_from_thread(self._show_partial, cache_key, snapshot, scroll_y)
 

@@ -55,6 +55,8 @@ NOTE_KEYS = [
     Key("scroll-up", "k,up", "scroll_up", "Scroll up", show=False, palette=False),
     Key("page-down", "space,pagedown", "page_down", "Page down", show=False, palette=False),
     Key("page-up", "b,pageup", "page_up", "Page up", show=False, palette=False),
+    Key("scroll-left", "left", "scroll_left", "Scroll left (wide code)", show=False, palette=False),
+    Key("scroll-right", "right", "scroll_right", "Scroll right (wide code)", show=False, palette=False),
     Key("top", "g,home", "scroll_home", "Top", show=False, palette=False),
     Key("bottom", "G,end", "scroll_end", "Bottom", show=False, palette=False),
     Key("next-match", "n", "next_match", "Next match", show=False, palette=False),

@@ -49,6 +49,10 @@ class Rendered:
     links: list[LinkSpot] = field(default_factory=list)
     complete: bool = False
     codes: list[CodeSpot] = field(default_factory=list)
+    span: int = 0  # the widest line, in cells: wider than ``width`` where code is
+
+    def __post_init__(self) -> None:
+        self.span = max(self.span, self.width)
 
     def extend(self, lines: list[list[Segment]], anchor: Anchor | None) -> None:
         base = len(self.lines)
@@ -76,6 +80,7 @@ class Rendered:
                     else:
                         self.links.append(LinkSpot(slug, base + dy, x, x + width))
                 x += width
+            self.span = max(self.span, x)
         self.lines.extend(lines)
 
     def with_lines_after(self, inserts: dict[int, list[list[Segment]]]) -> Rendered:
@@ -84,10 +89,11 @@ class Rendered:
         def moved(y: int) -> int:
             return y + sum(len(extra) for at, extra in inserts.items() if at < y)
 
-        doc = Rendered(self.width, complete=self.complete)
+        doc = Rendered(self.width, complete=self.complete, span=self.span)
         for y, line in enumerate(self.lines):
             doc.lines.append(line)
             doc.lines.extend(inserts.get(y, []))
+        doc.span = max([doc.span] + [sum(seg.cell_length for seg in line) for extra in inserts.values() for line in extra])
         doc.anchors = [Anchor(a.title, a.level, moved(a.y)) for a in self.anchors]
         doc.links = [LinkSpot(l.slug, moved(l.y), l.x0, l.x1) for l in self.links]
         doc.codes = [CodeSpot(c.kind, moved(c.y0), moved(c.y1 - 1) + 1) for c in self.codes]
@@ -96,7 +102,7 @@ class Rendered:
 
 # --------------------------------------------------------------------------- on disk
 
-DOC_FORMAT = 4  # 2: figures and code spans; 3: anchors carry their key; 4: next-note footer
+DOC_FORMAT = 5  # 2: figures and code spans; 3: anchors carry their key; 4: next-note footer; 5: code unwrapped
 
 
 def save_document(path, key: dict, doc: Rendered) -> None:
@@ -133,6 +139,7 @@ def load_document(path, key: dict) -> Rendered | None:
     """The document saved under ``key``, or None (missing, stale, corrupt or other format)."""
     import json
 
+    from rich.cells import cell_len
     from rich.style import Style
 
     try:
@@ -142,6 +149,7 @@ def load_document(path, key: dict) -> Rendered | None:
         styles = [Style.parse(s) if s and s != "none" else None for s in data["styles"]]
         doc = Rendered(int(data["width"]), complete=True)
         doc.lines = [[Segment(text, styles[k]) for text, k in line] for line in data["lines"]]
+        doc.span = max([doc.width] + [sum(cell_len(text) for text, _ in line) for line in data["lines"]])
         doc.anchors = [Anchor(str(t), int(lvl), int(y), str(k)) for t, lvl, y, k in data["anchors"]]
         doc.links = [LinkSpot(str(s), int(y), int(x0), int(x1)) for s, y, x0, x1 in data["links"]]
         doc.codes = [CodeSpot(str(k), int(y0), int(y1)) for k, y0, y1 in data["codes"]]

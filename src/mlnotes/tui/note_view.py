@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -24,6 +25,8 @@ from mlnotes.tui.document import Rendered
 MATCH = Style(bgcolor="#5f5f00", color="white")
 CURRENT_MATCH = Style(bgcolor="#d7af00", color="black", bold=True)
 FOCUSED_LINK = Style(reverse=True, bold=True)
+EDGE_LEFT, EDGE_RIGHT = "‹", "›"  # the right one is markdown.CLIP_MARK (not imported: it is heavy)
+EDGE_STYLE = Style(color="bright_white", bgcolor="grey35", bold=True)
 
 
 @dataclass
@@ -69,6 +72,7 @@ class NoteView(ScrollView, can_focus=True):
         self.doc = Rendered(0, complete=True)
         self._lines: list[list[Segment]] = []
         self._strips: dict[int, Strip] = {}  # made on first paint of a line: a Strip is not cheap
+        self._ends: dict[int, int] = {}  # where each line's text ends, in cells (for the edge marks)
         self._texts: list[str] = []
         self.matches: list[Match] = []
         self.current = -1
@@ -84,7 +88,8 @@ class NoteView(ScrollView, can_focus=True):
         self._strips = {}
         self._texts = []
         self.link_index = -1
-        self.virtual_size = Size(doc.width, len(self._lines))
+        self.virtual_size = Size(doc.span, len(self._lines))  # wider than the note where code is
+        self._ends: dict[int, int] = {}
         if self.pattern is not None:
             self._find(self.pattern, keep_position=True)
         if scroll_y is not None:
@@ -119,7 +124,32 @@ class NoteView(ScrollView, can_focus=True):
                 cuts.append((spot.x0, spot.x1, FOCUSED_LINK))
         if cuts:
             strip = _overlay(strip, cuts)
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(self.rich_style)
+        strip = strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(self.rich_style)
+        if self.doc.span > width or scroll_x:
+            strip = self._edge_marks(index, strip, scroll_x, width)
+        return strip
+
+    def _edge_marks(self, index: int, strip: Strip, scroll_x: int, width: int) -> Strip:
+        """A code line wider than the pane is cut at its edges, never wrapped: a mark in the
+        last column says there is more to the right, one in the first that there is more to
+        the left (scrolled sideways with left and right)."""
+        end = self._ends.get(index)
+        if end is None:
+            end = self._ends[index] = cell_len("".join(seg.text for seg in self._lines[index]).rstrip())
+        right = end > scroll_x + width
+        left = scroll_x > 0 and end > 0 and self._starts_before(index, scroll_x)
+        if not (left or right) or width < 3:
+            return strip
+        first, middle, last = strip.divide([1, width - 1, width])
+        if left:
+            first = Strip([Segment(EDGE_LEFT, EDGE_STYLE)])
+        if right:
+            last = Strip([Segment(EDGE_RIGHT, EDGE_STYLE)])
+        return Strip.join([first, middle, last])
+
+    def _starts_before(self, index: int, scroll_x: int) -> bool:
+        text = "".join(seg.text for seg in self._lines[index])
+        return bool(text[:scroll_x].strip())  # code is ASCII-heavy; a wide glyph only shifts the test by a cell
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
@@ -141,8 +171,6 @@ class NoteView(ScrollView, can_focus=True):
         self._find(pattern, start_y=from_y)
 
     def _find(self, pattern: re.Pattern[str], keep_position: bool = False, start_y: int | None = None) -> None:
-        from rich.cells import cell_len
-
         self.pattern = pattern
         found: list[Match] = []
         for y, line in enumerate(self.text_lines()):
@@ -180,10 +208,15 @@ class NoteView(ScrollView, can_focus=True):
 
     def _reveal_match(self) -> None:
         if 0 <= self.current < len(self.matches):
-            y = self.matches[self.current].y
+            match = self.matches[self.current]
+            y = match.y
             top, height = self.scroll_offset.y, self.scrollable_content_region.height
             if not top <= y < top + height:
                 self.scroll_to_line(max(0, y - height // 3))
+            left, width = self.scroll_offset.x, self.scrollable_content_region.width
+            if match.x1 > left + width - 1 or match.x0 < left:  # in a wide code line, off to a side
+                x = 0 if match.x1 <= width - 1 else match.x0 - width // 3
+                self.scroll_to(x=max(0, x), animate=False)
 
     def action_next_match(self) -> None:
         if self.matches:

@@ -19,7 +19,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from mlnotes.library import Library, Note
-from mlnotes.markdown import NOTE_THEME, NoteMarkdown
+from mlnotes.markdown import NOTE_THEME, NoteMarkdown, render_lines
 from mlnotes.outline import SELF_CHECK, Outline, outline
 from mlnotes.prereqs import after
 from mlnotes.selfcheck import REVEAL, fold
@@ -107,7 +107,7 @@ def render(
     for anchor, renderable in sources:
         if cancelled():
             return doc
-        lines = console.render_lines(renderable, options, pad=True, new_lines=False)
+        lines = render_lines(console, renderable, options)  # code lines whole, however wide
         if doc.lines and lines and any(seg.text.strip() for seg in lines[0]):
             doc.extend([[Segment(" " * width)]], None)
         doc.extend(lines, anchor)
