@@ -499,6 +499,39 @@ async def test_restart_paints_the_saved_rendering_of_the_last_note(tmp_path):
         assert "giraffes" in shown(third) and "zebras" not in shown(third)
 
 
+async def test_a_saved_rendering_follows_the_other_notes_it_shows(tmp_path):
+    """The saved copy of the last note is keyed on the titles, backlinks and next note it
+    shows, and a copy whose key still matches is re-rendered behind the scenes anyway."""
+    root = long_collection(tmp_path)
+
+    async def session(check=None) -> str:
+        app = ReaderApp(load_library(root), start=None)
+        app.state.last_note = "first"
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot, app, lambda: app.current is not None and (check is None or check(shown(app))))
+            text = shown(app)
+            await pilot.press("q")
+        return text
+
+    assert "Second Note" in await session()
+    second = root / "01-p/01-m/02-second.md"
+    second.write_text(second.read_text().replace("title: 'Second Note'", "title: 'Renamed Second'"))
+    assert "Renamed Second" in await session() and "Second Note" not in await session()
+    third = root / "01-p/01-m/03-third.md"
+    third.write_text(third.read_text().replace("Third body.", "Third body, which links [[first]]."))
+    assert "Linked from" in await session() and "Third Note" in (await session()).split("Linked from", 1)[1]
+    # A saved copy that differs from what rendering gives now, under the same key (as after a
+    # change in the renderer): replaced once the note has been rendered again.
+    from mlnotes.paths import collection_key, cache_dir  # noqa: F401
+
+    app = ReaderApp(load_library(root))
+    path = app._document_path
+    data = json.loads(path.read_text())
+    data["lines"][0] = [["STALE COPY", 0]]
+    path.write_text(json.dumps(data))
+    assert "STALE COPY" not in await session(lambda text: "STALE COPY" not in text)
+
+
 def code_collection(tmp_path):
     return write_collection(
         tmp_path / "code",

@@ -27,7 +27,7 @@ from mlnotes.selfcheck import REVEAL
 from mlnotes.state import ReadingState
 from mlnotes.tui.document import MAX_WIDTH, Rendered
 from mlnotes.tui.footer import ReaderFooter
-from mlnotes.tui.bindings import APP_KEYS, load_keymap, to_bindings
+from mlnotes.tui.bindings import APP_KEYS, key_name, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import (
     SearchScreen,
@@ -51,6 +51,12 @@ def _rendering():
     from mlnotes.tui import render
 
     return render
+
+
+def _visible(doc: Rendered) -> tuple:
+    """What a reader sees of a rendering: the text of its lines, its headings and links."""
+    return ([tuple(seg.text for seg in line) for line in doc.lines], [(a.title, a.y) for a in doc.anchors],
+            [(l.slug, l.y, l.x0, l.x1) for l in doc.links])
 
 
 def _letters(text: str) -> int:
@@ -130,6 +136,7 @@ class ReaderApp(App):
         self._save_warned = False
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
         self._saved_document: tuple | None = None  # (key, document) last written to disk
+        self._from_disk: str | None = None  # the page shown from the saved copy, until re-rendered
         self._tree_nodes: dict[str, object] = {}
         # Where to land once the note is rendered: (find pattern or None, section anchor or "").
         self._pending_find: tuple[re.Pattern[str] | None, str] | None = None
@@ -139,7 +146,7 @@ class ReaderApp(App):
         self._run: tuple[str, int, object] | None = None  # (slug, block, Run) while code runs
         self._spinner = None
         self._spin = 0
-        self._user_keymap, self._keymap_error = load_keymap()
+        self.user_keymap, self._keymap_error = load_keymap()  # binding id → keys, from config.toml
         if os.environ.get("NO_COLOR"):
             self.theme = "textual-ansi" if "textual-ansi" in self.available_themes else self.theme
 
@@ -201,8 +208,8 @@ class ReaderApp(App):
         self._listen_for_termination()
         if self.state.notice:
             self.notify(self.state.notice, severity="warning", timeout=8)
-        if self._user_keymap:
-            self.set_keymap(self._user_keymap)
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
         if self._keymap_error:
             self.notify(self._keymap_error, severity="warning", timeout=8)
         self._apply_width(self.size.width)
@@ -225,6 +232,8 @@ class ReaderApp(App):
             self.query_one("#sidebar", Tree).focus()
         # Whoosh costs ~100 ms to import: start on the index once the first page is up.
         self.set_timer(INDEX_DELAY, self._start_index)
+        if self._from_disk is not None:
+            self.set_timer(INDEX_DELAY, self._refresh_from_disk)
         if self.start_review:
             self.action_review()
 
@@ -323,7 +332,7 @@ class ReaderApp(App):
         if first:
             minutes = sum(n.reading_minutes for n in first)
             count = f"{len(first)} unread note{'s' if len(first) != 1 else ''}"
-            bar.update(Text.assemble(("Before this: ", "bold"), f"{count}, about {minutes} min", ("  · press p to see them", "dim")))
+            bar.update(Text.assemble(("Before this: ", "bold"), f"{count}, about {minutes} min", (f"  · press {self.key_name('before')} to see them", "dim")))
         bar.set_class(not first, "-hidden")
 
     def time_on(self, note: Note) -> float:
@@ -382,13 +391,13 @@ class ReaderApp(App):
         due, _tomorrow = self.reviews.counts(set(self.state.read)) if read else (0, 0)
         if due:
             lines.append(f"\nReview: {due} self-check card{'s' if due != 1 else ''} due today", style="bold")
-            lines.append(" · press R\n", style="dim")
+            lines.append(f" · press {self.key_name('review')}\n", style="dim")
         nxt = self.continue_target()
         if nxt is not None:
             lines.append("\nContinue reading: ", style="bold")
             lines.append(nxt.title, style="underline")
             lines.append(f"  ({nxt.part_title} › {nxt.module_title})\n", style="dim")
-            lines.append("Press ] to open it.\n", style="dim")
+            lines.append(f"Press {self.key_name('next-note')} to open it.\n", style="dim")
         started = [n for n in lib.notes if n.slug not in self.state.read and self.state.scroll.get(n.slug, 0) > 0]
         if started:
             lines.append("\nStarted, not finished\n", style="bold")
@@ -613,7 +622,8 @@ class ReaderApp(App):
 
     def _note_sources(self, note: Note):
         answers = frozenset(self._revealed.get(note.slug, ()))
-        return lambda: _rendering().note_sources(self.lib, note, self.raw_math, answers)
+        next_key = self.key_name("next-note")
+        return lambda: _rendering().note_sources(self.lib, note, self.raw_math, answers, next_key)
 
     def _answers_shown(self, page_key: str | None) -> frozenset:
         if page_key and page_key.startswith("note:"):
@@ -787,7 +797,7 @@ class ReaderApp(App):
                 self.open_note(slug, scroll_y=None)
                 self.query_one(NoteView).focus()
 
-        self.push_screen(bookmarks_screen(self.lib, self.state.bookmarks), done)
+        self.push_screen(bookmarks_screen(self.lib, self.state.bookmarks, self.key_name("bookmark")), done)
 
     @property
     def reviews(self):
@@ -867,11 +877,15 @@ class ReaderApp(App):
     def action_help(self) -> None:
         self.push_screen(help_screen(self))
 
+    def key_name(self, key_id: str) -> str:
+        """The key of binding ``key_id`` as text names it, the user's keymap applied."""
+        return key_name(key_id, self.user_keymap)
+
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)
         for key in APP_KEYS:
             if key.palette and key.id not in ("quit", "help"):
-                yield SystemCommand(key.description, f"key: {key.key_display or key.keys.split(',')[0]}", partial(self.run_action, key.action))
+                yield SystemCommand(key.description, f"key: {self.key_name(key.id)}", partial(self.run_action, key.action))
 
     # ------------------------------------------------------------------ running code
 
@@ -883,7 +897,7 @@ class ReaderApp(App):
             return
         k = view.code_in_view(set(self._outputs.get(note.slug, {})))
         if k is None:
-            self.notify("No Python block in view: scroll to one and press x.", timeout=3)
+            self.notify(f"No Python block in view: scroll to one and press {self.key_name('run-code')}.", timeout=3)
             return
         if view.doc.codes[k].kind == "no-run":
             self.notify("This block is marked no-run: it is not run.", timeout=3)
@@ -1004,9 +1018,21 @@ class ReaderApp(App):
     def _document_key(self, note: Note, screen_width: int, sidebar: bool) -> dict:
         """What a saved rendering depends on. The pane's width follows from the terminal's
         width and whether the sidebar shows, both known before the first layout."""
-        from mlnotes import __version__
+        import hashlib
 
-        return {"path": str(note.path), "signature": note.signature, "slug": note.slug, "screen": screen_width, "sidebar": sidebar, "version": __version__}
+        from mlnotes import __version__
+        from mlnotes.prereqs import after
+        from mlnotes.tui.document import DOC_FORMAT
+
+        # The rendering shows other notes too: the titles of the notes it links, its
+        # backlinks, the next note and the notes built on it, and the key that opens the next.
+        following, builds_on = after(self.lib, note)
+        titles = lambda notes: [(n.slug, n.title) for n in notes if n is not None]  # noqa: E731
+        web = [titles(self.lib.get(link.target) for link in note.links), titles(self.lib.backlinks.get(note.slug, [])),
+               titles([following, *builds_on]), titles(self.lib.get(s) for s in note.prerequisites), self.key_name("next-note")]
+        digest = hashlib.sha1(repr(web).encode("utf-8")).hexdigest()[:16]
+        return {"path": str(note.path), "signature": note.signature, "slug": note.slug, "screen": screen_width,
+                "sidebar": sidebar, "version": __version__, "format": DOC_FORMAT, "web": digest}
 
     def _sidebar_shown(self) -> bool:
         sidebar = self.query_one("#sidebar")
@@ -1024,7 +1050,34 @@ class ReaderApp(App):
         # The note becomes current in _start, once the layout has confirmed the width.
         self._cache[(f"note:{note.slug}", doc.width, False, frozenset())] = doc
         self._saved_document = (key, doc)
+        self._from_disk = f"note:{note.slug}"
         self.query_one(NoteView).show(doc, scroll_y=self.state.scroll.get(note.slug, 0))
+
+    def _refresh_from_disk(self) -> None:
+        """The note on screen is the copy saved by the last session: render it afresh, off
+        the UI thread, and put the new one in its place if the text differs (a change its key
+        cannot see, such as a new way of rendering)."""
+        page, self._from_disk = self._from_disk, None
+        note = self.current
+        if page is None or note is None or self.page_key != page:
+            return
+        self.refresh_worker(page, self._note_sources(note), min(self._width(), MAX_WIDTH))
+
+    @work(thread=True, exclusive=True, group="refresh")
+    def refresh_worker(self, page: str, sources, width: int) -> None:
+        doc = _rendering().render(sources(), width, cancelled=lambda: get_current_worker().is_cancelled)
+        if doc.complete:
+            self.call_from_thread(self._refreshed, page, doc)
+
+    def _refreshed(self, page: str, doc: Rendered) -> None:
+        cache_key = (page, doc.width, False, frozenset())
+        old = self._cache.get(cache_key)
+        if old is not None and _visible(old) == _visible(doc):
+            return
+        self._cache[cache_key] = doc
+        view = self.query_one(NoteView)
+        if self.page_key == page and not self.raw_math and not self._answers_shown(page) and view.doc is old:
+            view.show(self._with_outputs(doc), scroll_y=view.scroll_offset.y)
 
     def _save_on_exit(self) -> None:
         if self._saved_on_exit:

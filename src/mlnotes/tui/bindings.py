@@ -82,6 +82,19 @@ REVIEW_KEYS = [
 ]
 
 
+def key_name(key_id: str, keymap: dict[str, str] | None = None) -> str:
+    """How to name the key of binding ``key_id`` in text ("press ] to open it"), with the
+    user's keymap applied: its first key, as the footer shows keys."""
+    from textual.keys import format_key
+
+    key = next(k for k in APP_KEYS + NOTE_KEYS + REVIEW_KEYS if k.id == key_id)
+    remapped = (keymap or {}).get(key_id)
+    if remapped is None and key.key_display:
+        return key.key_display
+    *mods, base = (remapped or key.keys).split(",")[0].strip().split("+")
+    return "+".join(mods + [format_key(base)])
+
+
 def to_bindings(keys: list[Key]) -> list[Binding]:
     return [Binding(k.keys, k.action, k.description, show=k.show, id=k.id, key_display=k.key_display) for k in keys]
 

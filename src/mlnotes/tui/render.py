@@ -47,7 +47,7 @@ def _console(width: int) -> Console:
 
 
 def note_sources(
-    lib: Library, note: Note, raw_math: bool, answers: frozenset[int] | None = None
+    lib: Library, note: Note, raw_math: bool, answers: frozenset[int] | None = None, next_key: str = "]"
 ) -> Iterator[tuple[Anchor | None, RenderableType]]:
     """The renderables of a note in order: title block, sections, then its place in the web.
     With ``answers`` (the self-check answers revealed), the others are folded."""
@@ -64,7 +64,8 @@ def note_sources(
     following, builds_on = after(lib, note)
     footer = []
     if following is not None:
-        footer.append(f"**Next:** [[{following.slug}]] (press ] to open it)")
+        key = "".join("\\" + c if c in "\\`*_[]<>#!|" else c for c in next_key)  # as Markdown text
+        footer.append(f"**Next:** [[{following.slug}]] (press {key} to open it)")
     if builds_on:
         footer.append("**Builds on this note:** " + " · ".join(f"[[{n.slug}]]" for n in builds_on))
     if note.prerequisites:

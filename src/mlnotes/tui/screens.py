@@ -200,13 +200,13 @@ def contents_screen(anchors, here: int = 0) -> ListScreen:
     return ListScreen("Contents", options, "This note has no headings.", highlight=here)
 
 
-def bookmarks_screen(lib, slugs: list[str]) -> ListScreen:
+def bookmarks_screen(lib, slugs: list[str], bookmark_key: str = "m") -> ListScreen:
     options = []
     for slug in slugs:
         note = lib.get(slug)
         if note is not None:
             options.append(Option(Text.assemble((note.title, "bold"), "  ", (f"{note.part_title} › {note.module_title}", "dim")), id=slug))
-    return ListScreen("Bookmarks", options, "No bookmarks yet: press m on a note to add one.")
+    return ListScreen("Bookmarks", options, f"No bookmarks yet: press {bookmark_key} on a note to add one.")
 
 
 def before_screen(notes, title: str) -> ListScreen:
@@ -224,7 +224,7 @@ def problems_screen(problems) -> ListScreen:
 
 def help_screen(app) -> ListScreen:
     """Every key, from the same tables the bindings are built from (keymap applied)."""
-    keymap = getattr(app, "_keymap", {}) or {}
+    keymap = app.user_keymap
     options = []
     for group, keys in (("Anywhere", APP_KEYS), ("In a note", NOTE_KEYS)):
         options.append(Option(Text(group, style="bold underline"), disabled=True))
