@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from mlnotes.review import GRADES, Card, Reviews
-from mlnotes.tui.bindings import REVIEW_KEYS, to_bindings
+from mlnotes.tui.bindings import REVIEW_KEYS, key_name, to_bindings
 
 
 class ReviewScreen(Screen):
@@ -65,13 +65,17 @@ class ReviewScreen(Screen):
         answer.update("")
         if self.card is None:
             question.update(Text(self._nothing_due(cards), style="italic"))
-            self.query_one("#review-keys", Static).update(Text("esc close", style="dim"))
+            self.query_one("#review-keys", Static).update(Text(f"{self._key('review-close')} close", style="dim"))
             return
         card = self.card
         heading = Text.assemble((card.note.title, "bold"), (f"  ·  question {card.question.number}", "dim"))
         question.update(Group(heading, Text(), self._markdown(card.question.question)))
-        self.query_one("#review-keys", Static).update(Text("space show the answer · enter open the note · esc close", style="dim"))
+        keys = f"{self._key('review-reveal')} show the answer · {self._key('review-open')} open the note · {self._key('review-close')} close"
+        self.query_one("#review-keys", Static).update(Text(keys, style="dim"))
         self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
+
+    def _key(self, key_id: str) -> str:
+        return key_name(key_id, getattr(self.app, "user_keymap", None))
 
     def _nothing_due(self, cards: list[Card]) -> str:
         if not cards:
@@ -93,8 +97,9 @@ class ReviewScreen(Screen):
             return
         self.revealed = True
         self.query_one("#review-answer", Static).update(Group(Text(), self._markdown(self.card.question.answer)))
-        grades = " · ".join(f"{n} {name}" for n, name in GRADES.items())
-        self.query_one("#review-keys", Static).update(Text(f"{grades} · enter open the note · esc close", style="dim"))
+        grades = " · ".join(f"{self._key(f'review-{name}')} {name}" for name in GRADES.values())
+        keys = f"{grades} · {self._key('review-open')} open the note · {self._key('review-close')} close"
+        self.query_one("#review-keys", Static).update(Text(keys, style="dim"))
 
     def action_grade(self, grade: int) -> None:
         if self.card is None:
