@@ -410,6 +410,19 @@ async def test_help_screen_lists_bindings_and_keymap_remaps(small, user_dirs):
         assert isinstance(app.screen, SearchScreen)
 
 
+async def test_text_that_names_a_key_names_the_remapped_one(small, user_dirs):
+    config = user_dirs / "config" / "config.toml"
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keys]\nnext-note = "ctrl+n"\nreview = "V"\n')
+    app = ReaderApp(load_library(small))
+    app.state.mark_read(app.lib.notes[0].slug)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: "Continue reading" in shown(app))
+        assert "Press ^n to open it" in shown(app) and "Press ] " not in shown(app)
+        commands = [c.help for c in app.get_system_commands(app.screen)]
+        assert "key: /" in commands and "key: ^n" in commands and "key: ]" not in commands
+
+
 async def test_problems_are_reachable(tmp_path):
     root = write_collection(tmp_path / "p", {"a/m/01-x.md": note("X", "x", "Link to [[ghost]].")})
     app = ReaderApp(load_library(root))

@@ -27,7 +27,7 @@ from mlnotes.selfcheck import REVEAL
 from mlnotes.state import ReadingState
 from mlnotes.tui.document import MAX_WIDTH, Rendered
 from mlnotes.tui.footer import ReaderFooter
-from mlnotes.tui.bindings import APP_KEYS, key_name, load_keymap, to_bindings
+from mlnotes.tui.bindings import APP_KEYS, first_key, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.screens import (
     SearchScreen,
@@ -878,8 +878,9 @@ class ReaderApp(App):
         self.push_screen(help_screen(self))
 
     def key_name(self, key_id: str) -> str:
-        """The key of binding ``key_id`` as text names it, the user's keymap applied."""
-        return key_name(key_id, self.user_keymap)
+        """The key of binding ``key_id`` as text names it (as the footer does), the user's
+        keymap applied: "press ] to open it"."""
+        return self.get_key_display(first_key(key_id, self.user_keymap))
 
     def get_system_commands(self, screen):
         yield from super().get_system_commands(screen)

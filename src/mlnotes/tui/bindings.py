@@ -82,17 +82,13 @@ REVIEW_KEYS = [
 ]
 
 
-def key_name(key_id: str, keymap: dict[str, str] | None = None) -> str:
-    """How to name the key of binding ``key_id`` in text ("press ] to open it"), with the
-    user's keymap applied: its first key, as the footer shows keys."""
-    from textual.keys import format_key
-
+def first_key(key_id: str, keymap: dict[str, str] | None = None) -> Binding:
+    """The first key of binding ``key_id`` with the user's keymap applied, as a Binding to
+    name it by (its ``key_display`` kept unless remapped)."""
     key = next(k for k in APP_KEYS + NOTE_KEYS + REVIEW_KEYS if k.id == key_id)
     remapped = (keymap or {}).get(key_id)
-    if remapped is None and key.key_display:
-        return key.key_display
-    *mods, base = (remapped or key.keys).split(",")[0].strip().split("+")
-    return "+".join(mods + [format_key(base)])
+    first = (remapped or key.keys).split(",")[0].strip()
+    return Binding(first, key.action, key.description, key_display=None if remapped else key.key_display)
 
 
 def to_bindings(keys: list[Key]) -> list[Binding]:

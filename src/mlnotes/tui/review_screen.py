@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from mlnotes.review import GRADES, Card, Reviews
-from mlnotes.tui.bindings import REVIEW_KEYS, key_name, to_bindings
+from mlnotes.tui.bindings import REVIEW_KEYS, first_key, to_bindings
 
 
 class ReviewScreen(Screen):
@@ -75,7 +75,7 @@ class ReviewScreen(Screen):
         self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
 
     def _key(self, key_id: str) -> str:
-        return key_name(key_id, getattr(self.app, "user_keymap", None))
+        return self.app.get_key_display(first_key(key_id, getattr(self.app, "user_keymap", None)))
 
     def _nothing_due(self, cards: list[Card]) -> str:
         if not cards:
