@@ -93,7 +93,7 @@ def _console(stderr: bool = False, lines: bool = False):
     wrap when piped (lists, results), so scripts get one entry per line."""
     from rich.console import Console
 
-    from mlnotes.markdown import NOTE_THEME
+    from mlnotes.theme import NOTE_THEME
 
     class QuietOnClosedPipe(Console):
         """Rich exits with status 1 when the reader of a pipe goes away (``| head``); a Unix

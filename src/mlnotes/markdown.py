@@ -51,15 +51,7 @@ from mlnotes.sanitize import clean
 
 __all__ = ["NOTE_THEME", "NoteMarkdown", "figure_problems", "iter_math", "make_parser", "math_problems"]
 
-NOTE_THEME = Theme(
-    {
-        "mlnotes.math": "#9cc7e8",
-        "mlnotes.math.error": "dim",
-        "mlnotes.notice": "italic #d7af5f",
-        "mlnotes.link": "underline #7fb8d8",
-        "mlnotes.link.broken": "underline #d77f7f",
-    }
-)
+from mlnotes.theme import NOTE_THEME  # noqa: E402  (re-exported: the theme of rendered notes)
 
 _INLINE_MATH = ("math_inline", "math_inline_double")
 _BLOCK_MATH = ("math_block", "math_block_label")
