@@ -924,3 +924,24 @@ async def test_a_wide_code_line_is_cut_with_a_mark_and_scrolls_sideways(tmp_path
         await pilot.press(*"LASTWORD", "enter")  # find scrolls sideways to a match off the edge
         await settle(pilot, app, lambda: "LASTWORD" in "".join(screen_lines()))
         assert width < len(wide)
+
+
+async def test_palette_ranks_a_note_whose_words_start_with_what_is_typed_first(tmp_path):
+    from textual.command import CommandPalette
+
+    root = write_collection(tmp_path / "c", {
+        "01-p/01-m/01-stream.md": note("Stream Processing & Real-Time Data", "stream-processing", "Streams."),
+        "01-p/01-m/02-psd.md": note("Positive Semidefinite Matrices & Quadratic Forms", "psd-matrices-and-quadratic-forms", "Matrices."),
+    })
+    app = ReaderApp(load_library(root))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        await pilot.press("ctrl+p")
+        await settle(pilot, app, lambda: isinstance(app.screen, CommandPalette))
+        await pilot.press(*"psd")
+        from textual.widgets import OptionList
+
+        options = app.screen.query_one(OptionList)
+        await settle(pilot, app, lambda: options.option_count >= 2)
+        first = str(options.get_option_at_index(0).prompt)
+        assert "Positive Semidefinite" in first, [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]

@@ -65,14 +65,21 @@ def _letters(text: str) -> int:
 
 
 class NoteCommands(Provider):
-    """Command palette: notes by title (fuzzy)."""
+    """Command palette: notes by title. A note whose title or slug has a word starting with
+    each word typed ranks above one that only matches letter by letter: "psd" finds the
+    positive semidefinite note (slug psd-matrices-…) before "Stream Processing & Real-Time
+    Data", whose p, s and d merely occur in that order."""
 
     async def search(self, query: str) -> Hits:
         app: ReaderApp = self.app  # type: ignore[assignment]
         matcher = self.matcher(query)
+        typed = re.findall(r"\w+", query.lower())
         for note in app.lib.notes:
-            score = matcher.match(note.title)
-            if score > 0:
+            fuzzy = matcher.match(note.title)
+            words = re.findall(r"\w+", f"{note.title} {note.slug}".lower())
+            whole = bool(typed) and all(any(w.startswith(t) for w in words) for t in typed)
+            if fuzzy > 0 or whole:
+                score = 0.5 * fuzzy + (0.5 if whole else 0.0)
                 yield Hit(score, matcher.highlight(note.title), partial(app.open_note, note.slug), help=f"{note.part_title} › {note.module_title}")
 
 
