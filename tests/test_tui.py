@@ -945,3 +945,24 @@ async def test_palette_ranks_a_note_whose_words_start_with_what_is_typed_first(t
         await settle(pilot, app, lambda: options.option_count >= 2)
         first = str(options.get_option_at_index(0).prompt)
         assert "Positive Semidefinite" in first, [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_the_note_rewraps_when_a_panel_takes_or_gives_back_width(tmp_path):
+    lib = load_library(long_collection(tmp_path))
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot, app, lambda: app.current is not None)
+        view = app.query_one(NoteView)
+
+        def fits() -> bool:
+            width = view.scrollable_content_region.width
+            return view.doc.width == min(width, 100) and all(len(line.rstrip()) <= width for line in view.text_lines())
+
+        await settle(pilot, app, fits)
+        before = view.doc.width
+        app.action_show_help_panel()  # Textual's keys panel, docked at the side
+        await settle(pilot, app, lambda: view.doc.width < before and fits())
+        app.action_hide_help_panel()
+        await settle(pilot, app, lambda: view.doc.width == before)
+        await pilot.press("s")  # the sidebar goes: the note takes its width
+        await settle(pilot, app, lambda: view.doc.width > before and fits())

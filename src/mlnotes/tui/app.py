@@ -249,6 +249,12 @@ class ReaderApp(App):
         if self.page_key is not None:
             self._rerender_soon()
 
+    def on_note_view_resized(self, _message) -> None:
+        """The pane changed width on its own (sidebar toggled, Textual's keys panel shown):
+        rewrap the page to fit, as for a terminal resize."""
+        if self.page_key is not None:
+            self._rerender_soon()
+
     def _apply_width(self, width: int) -> None:
         self.query_one("#sidebar").set_class(width < NARROW, "-narrow")
 

@@ -62,6 +62,9 @@ class NoteView(ScrollView, can_focus=True):
     class FindCleared(Message):
         """esc cleared the find highlights: the find bar has nothing left to show."""
 
+    class Resized(Message):
+        """The pane's text width changed (the sidebar or a side panel came or went)."""
+
     class FindStatus(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -73,6 +76,7 @@ class NoteView(ScrollView, can_focus=True):
         self._lines: list[list[Segment]] = []
         self._strips: dict[int, Strip] = {}  # made on first paint of a line: a Strip is not cheap
         self._ends: dict[int, int] = {}  # where each line's text ends, in cells (for the edge marks)
+        self._last_width: int | None = None  # the text width at the last resize
         self._texts: list[str] = []
         self.matches: list[Match] = []
         self.current = -1
@@ -95,6 +99,12 @@ class NoteView(ScrollView, can_focus=True):
         if scroll_y is not None:
             self.scroll_to_line(int(scroll_y))
         self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.scrollable_content_region.width
+        if self._last_width is not None and width != self._last_width:
+            self.post_message(self.Resized())
+        self._last_width = width
 
     def text_lines(self) -> list[str]:
         if len(self._texts) != len(self._lines):
