@@ -966,3 +966,35 @@ async def test_the_note_rewraps_when_a_panel_takes_or_gives_back_width(tmp_path)
         await settle(pilot, app, lambda: view.doc.width == before)
         await pilot.press("s")  # the sidebar goes: the note takes its width
         await settle(pilot, app, lambda: view.doc.width > before and fits())
+
+
+async def test_a_search_hit_deep_in_a_note_lands_on_its_section_before_the_rest_is_rendered(tmp_path):
+    sections = "\n\n".join(f"## Section {i}\n\n" + "\n\n".join(f"Words of section {i}, paragraph {j}." for j in range(30)) for i in range(12))
+    root = write_collection(tmp_path / "c", {
+        "01-p/01-m/01-long.md": note("Long Note", "long", "Top of the note.\n\n" + sections),
+        "01-p/01-m/02-other.md": note("Other Note", "other", "Elsewhere."),
+    })
+    lib = load_library(root)
+    app = ReaderApp(lib, start=lib.get("other"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None and "Elsewhere" in shown(app))
+        view = app.query_one(NoteView)
+        anchor = next(s.anchor for s in lib.outline(lib.get("long")).sections if s.title == "Section 9")
+        seen = []
+        show = view.show
+
+        def spy(doc, scroll_y=0):
+            show(doc, scroll_y)
+            lines = ["".join(seg.text for seg in line) for line in doc.lines]
+            seen.append((doc.starts_at, lines[int(scroll_y or 0)].strip() if lines else ""))
+
+        view.show = spy
+        app.open_note("long", scroll_y=0, find=(None, anchor))
+
+        def top() -> str:
+            return view.text_lines()[int(view.scroll_offset.y)].strip()
+
+        await settle(pilot, app, lambda: view.doc.complete and not view.doc.starts_at and top() == "Section 9")
+        assert seen[0] == (anchor, "Section 9")  # first shown: the section, from a partial rendering
+        assert all(top == "Section 9" for _, top in seen), seen  # never the top of the note in between
+        assert "Top of the note" in "".join("".join(seg.text for seg in line) for line in view.doc.lines)  # whole now

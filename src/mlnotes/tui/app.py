@@ -144,6 +144,7 @@ class ReaderApp(App):
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
         self._saved_document: tuple | None = None  # (key, document) last written to disk
         self._from_disk: str | None = None  # the page shown from the saved copy, until re-rendered
+        self._landed_early: tuple | None = None  # (cache key, section) of a partial shown from a section
         self._tree_nodes: dict[str, object] = {}
         # Where to land once the note is rendered: (find pattern or None, section anchor or "").
         self._pending_find: tuple[re.Pattern[str] | None, str] | None = None
@@ -504,7 +505,8 @@ class ReaderApp(App):
             view.show(self._with_outputs(cached), scroll_y=self._landing(cached, scroll_y))
             self._after_render(cached)
             return
-        self.render_worker(cache_key, sources, width, scroll_y)
+        start_at = self._pending_find[1] if self._pending_find is not None and self._pending_find[1] else None
+        self.render_worker(cache_key, sources, width, scroll_y, start_at)
 
     def _landing(self, doc: Rendered, scroll_y: float | None) -> float:
         if scroll_y is not None:
@@ -517,16 +519,16 @@ class ReaderApp(App):
         return len(doc.lines)
 
     @work(thread=True, exclusive=True, group="render")
-    def render_worker(self, cache_key, sources, width: int, scroll_y: float | None) -> None:
+    def render_worker(self, cache_key, sources, width: int, scroll_y: float | None, start_at: str | None = None) -> None:
         worker = get_current_worker()
         sources = sources()  # built here, off the UI thread
 
         def first(doc) -> None:
-            snapshot = Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False, span=doc.span)
+            snapshot = Rendered(doc.width, list(doc.lines), list(doc.anchors), list(doc.links), False, span=doc.span, starts_at=doc.starts_at)
             if not worker.is_cancelled:
                 self.call_from_thread(self._show_partial, cache_key, snapshot, scroll_y)
 
-        doc = _rendering().render(sources, width, on_progress=first, cancelled=lambda: worker.is_cancelled)
+        doc = _rendering().render(sources, width, on_progress=first, cancelled=lambda: worker.is_cancelled, start_at=start_at)
         if worker.is_cancelled or not doc.complete:
             return
         self.call_from_thread(self._rendered, cache_key, doc, scroll_y)
@@ -535,7 +537,13 @@ class ReaderApp(App):
         """Show the first screenful while the rest renders, when that is where the reader
         lands; otherwise the page on screen stays until the whole new one is ready."""
         view = self.query_one(NoteView)
-        if self._current_key(cache_key) and scroll_y is not None and scroll_y + view.size.height <= len(doc.lines):
+        if doc.starts_at and self._current_key(cache_key):
+            # Rendered from the section a search hit lands on: show it now, at the top; the
+            # whole note replaces it without moving the text when it is done.
+            view.show(doc, scroll_y=0)
+            self._landed_early = (cache_key, doc.starts_at)
+            self._after_render(doc)
+        elif self._current_key(cache_key) and scroll_y is not None and scroll_y + view.size.height <= len(doc.lines):
             view.show(self._with_outputs(doc), scroll_y=scroll_y)
 
     def _current_key(self, cache_key) -> bool:
@@ -548,7 +556,12 @@ class ReaderApp(App):
         if not self._current_key(cache_key):
             return
         view = self.query_one(NoteView)
-        view.show(self._with_outputs(doc), scroll_y=self._landing(doc, scroll_y))
+        early, self._landed_early = self._landed_early, None
+        anchor = next((a for a in doc.anchors if a.key == early[1]), None) if early and early[0] == cache_key else None
+        if anchor is not None and view.doc.starts_at == early[1]:
+            view.show(self._with_outputs(doc), scroll_y=anchor.y + view.scroll_offset.y)  # the same text in place
+        else:
+            view.show(self._with_outputs(doc), scroll_y=self._landing(doc, scroll_y))
         self._pending_scroll = None
         self._after_render(doc)
         self._start_index()

@@ -50,6 +50,7 @@ class Rendered:
     complete: bool = False
     codes: list[CodeSpot] = field(default_factory=list)
     span: int = 0  # the widest line, in cells: wider than ``width`` where code is
+    starts_at: str = ""  # an early, partial document that begins at this section (render's start_at)
 
     def __post_init__(self) -> None:
         self.span = max(self.span, self.width)

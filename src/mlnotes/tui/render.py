@@ -94,26 +94,42 @@ def render(
     on_progress: Callable[[Rendered], None] | None = None,
     cancelled: Callable[[], bool] = lambda: False,
     first_screen: int = 60,
+    start_at: str | None = None,
 ) -> Rendered:
     """Render ``sources`` at ``width``.
 
-    ``on_progress`` sees the document once, as soon as it holds ``first_screen`` lines (a
-    screenful), so a long note can be painted before its end is rendered.
+    ``on_progress`` sees a document once, as soon as it holds ``first_screen`` lines (a
+    screenful), so a long note can be painted before its end is rendered. With ``start_at``
+    (a section's anchor key) rendering begins at that section, and the early document is the
+    note from there on (its ``starts_at`` says so): a search hit deep in a long note lands on
+    its section without waiting for the sections above it.
     """
     width = max(10, min(width, MAX_WIDTH))
     console = _console(width)
     options = console.options.update(width=width, height=None)
-    doc = Rendered(width)
-    reported = on_progress is None
-    for anchor, renderable in sources:
+    sources = list(sources)
+    k = next((i for i, (anchor, _) in enumerate(sources) if start_at and anchor is not None and anchor.key == start_at), 0)
+    chunks: list = [None] * len(sources)  # each source's lines, in the note's order
+    early = None if on_progress is None else Rendered(width, starts_at=start_at if k else "")
+    for i in list(range(k, len(sources))) + list(range(k)):
         if cancelled():
-            return doc
-        lines = render_lines(console, renderable, options)  # code lines whole, however wide
-        if doc.lines and lines and any(seg.text.strip() for seg in lines[0]):
-            doc.extend([[Segment(" " * width)]], None)
-        doc.extend(lines, anchor)
-        if not reported and len(doc.lines) >= first_screen:
-            on_progress(doc)
-            reported = True
+            return Rendered(width)
+        chunks[i] = render_lines(console, sources[i][1], options)  # code lines whole, however wide
+        if early is not None and i >= k:
+            _append(early, chunks[i], sources[i][0])
+            if len(early.lines) >= first_screen or (k and i == len(sources) - 1):
+                on_progress(early)
+                early = None
+    doc = Rendered(width)
+    for (anchor, _), lines in zip(sources, chunks):
+        _append(doc, lines, anchor)
     doc.complete = True
     return doc
+
+
+def _append(doc: Rendered, lines, anchor: Anchor | None) -> None:
+    """One source's lines at the end of ``doc``, a blank line before them when both sides
+    have text. The anchor is copied: the same source may be placed in two documents."""
+    if doc.lines and lines and any(seg.text.strip() for seg in lines[0]):
+        doc.extend([[Segment(" " * doc.width)]], None)
+    doc.extend(lines, Anchor(anchor.title, anchor.level, 0, anchor.key) if anchor is not None else None)
