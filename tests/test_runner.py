@@ -108,6 +108,6 @@ def test_the_reader_shows_a_missing_package_in_one_line():
     from mlnotes.tui.app import _output_lines, _output_of
 
     kind, text = _output_of(RunResult(missing="scipy"))
-    lines = _output_lines(kind, text, 100, 0)
+    lines = _output_lines(kind, text, 100, 0, dict.fromkeys(("bar", "output", "error", "notice", "running")))
     shown = ["".join(seg.text for seg in line).strip() for line in lines if "".join(seg.text for seg in line).strip()]
     assert shown == ['│ scipy is not installed; the notes\' code needs it: pip install "mlnotes[code]"']

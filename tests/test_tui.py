@@ -348,8 +348,7 @@ async def test_resize_rewraps_the_page_and_keeps_the_place(tmp_path):
         view = app.query_one(NoteView)
         wide = view.doc.width
         await pilot.resize_terminal(80, 30)
-        await settle(pilot, app, lambda: view.doc.width != wide)
-        assert view.doc.width == view.scrollable_content_region.width < wide
+        await settle(pilot, app, lambda: view.doc.width == view.scrollable_content_region.width < wide)
         app.open_note("first")
         await settle(pilot, app, lambda: app.current is not None)
         view.focus()
@@ -360,8 +359,7 @@ async def test_resize_rewraps_the_page_and_keeps_the_place(tmp_path):
         seen = re.search(r"Paragraph \d+ ", " ".join(view.text_lines()[top : top + 10])).group()
         narrow = view.doc.width
         await pilot.resize_terminal(*SIZE)
-        await settle(pilot, app, lambda: view.doc.width != narrow)
-        assert view.doc.width == view.scrollable_content_region.width > narrow
+        await settle(pilot, app, lambda: view.doc.width == view.scrollable_content_region.width > narrow)
         # The same stretch of the note is still in view after the lines were rewrapped.
         top = view.scroll_offset.y
         assert seen in " ".join(view.text_lines()[top : top + 4])

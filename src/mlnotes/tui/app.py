@@ -978,9 +978,10 @@ class ReaderApp(App):
         """``doc`` with the output of each block that was run below that block."""
         outputs = self._outputs.get(self.page_key[5:], {}) if self.page_key and self.page_key.startswith("note:") else {}
         inserts = {}
+        styles = self.query_one(NoteView).output_styles() if outputs else {}
         for k, (kind, text) in outputs.items():
             if k < len(doc.codes):
-                inserts[doc.codes[k].y1 - 1] = _output_lines(kind, text, doc.width, self._spin)
+                inserts[doc.codes[k].y1 - 1] = _output_lines(kind, text, doc.width, self._spin, styles)
         return doc.with_lines_after(inserts) if inserts else doc
 
     # ------------------------------------------------------------------ state
@@ -1169,18 +1170,17 @@ def _output_of(result) -> tuple[str, str]:
     return "output", (last.output if last is not None else "") or "(no output)"
 
 
-def _output_lines(kind: str, text: str, width: int, spin: int) -> list:
-    """The lines shown under a block: its output, a traceback, a notice or the spinner."""
+def _output_lines(kind: str, text: str, width: int, spin: int, styles: dict) -> list:
+    """The lines shown under a block: its output, a traceback, a notice or the spinner, in
+    the pane's styles (``NoteView.output_styles``)."""
     from rich.segment import Segment
-    from rich.style import Style
 
-    bar = Segment("  │ ", Style(color="#5f87af"))
+    bar = Segment("  │ ", styles["bar"])
+    style = styles[kind]
     if kind == "running":
         rows = [f"{SPINNER[spin % len(SPINNER)]} running… (esc cancels)"]
-        style = Style(color="#87afd7", italic=True)
     else:
         rows = text.rstrip("\n").expandtabs().splitlines() or [""]
-        style = {"output": Style(color="#d0d0d0"), "error": Style(color="#d77f7f"), "notice": Style(color="#d7af5f", italic=True)}[kind]
     room = max(8, width - bar.cell_length)
     lines = [[Segment(" " * width)]]
     for row in rows[:400]:

@@ -22,11 +22,7 @@ from textual.strip import Strip
 from mlnotes.tui.bindings import NOTE_KEYS, to_bindings
 from mlnotes.tui.document import Rendered
 
-MATCH = Style(bgcolor="#5f5f00", color="white")
-CURRENT_MATCH = Style(bgcolor="#d7af00", color="black", bold=True)
-FOCUSED_LINK = Style(reverse=True, bold=True)
 EDGE_LEFT, EDGE_RIGHT = "‹", "›"  # the right one is markdown.CLIP_MARK (not imported: it is heavy)
-EDGE_STYLE = Style(color="bright_white", bgcolor="grey35", bold=True)
 
 
 @dataclass
@@ -40,6 +36,19 @@ class NoteView(ScrollView, can_focus=True):
     """Shows one rendered document."""
 
     BINDINGS = to_bindings(NOTE_KEYS)
+    # Styled in styles.tcss: find matches, the focused link, the marks at the edges of a wide
+    # code line, and the output of a block run in place.
+    COMPONENT_CLASSES = {
+        "note-view--match",
+        "note-view--current-match",
+        "note-view--focused-link",
+        "note-view--edge",
+        "note-view--output-bar",
+        "note-view--output",
+        "note-view--output-error",
+        "note-view--output-notice",
+        "note-view--output-running",
+    }
 
     class LinkChosen(Message):
         """A link was chosen; ``slug`` is its target, ``slug`` or ``slug#section``."""
@@ -127,17 +136,26 @@ class NoteView(ScrollView, can_focus=True):
         cuts: list[tuple[int, int, Style]] = []
         for k, m in enumerate(self.matches):
             if m.y == index:
-                cuts.append((m.x0, m.x1, CURRENT_MATCH if k == self.current else MATCH))
+                cuts.append((m.x0, m.x1, self._style("current-match" if k == self.current else "match")))
         if 0 <= self.link_index < len(self.doc.links):
             spot = self.doc.links[self.link_index]
             if spot.y == index:
-                cuts.append((spot.x0, spot.x1, FOCUSED_LINK))
+                cuts.append((spot.x0, spot.x1, self._style("focused-link")))
         if cuts:
             strip = _overlay(strip, cuts)
         strip = strip.crop_extend(scroll_x, scroll_x + width, self.rich_style).apply_style(self.rich_style)
         if self.doc.span > width or scroll_x:
             strip = self._edge_marks(index, strip, scroll_x, width)
         return strip
+
+    def _style(self, name: str) -> Style:
+        """A component style of styles.tcss, only what it sets (laid over the text's own)."""
+        return self.get_component_rich_style(f"note-view--{name}", partial=True)
+
+    def output_styles(self) -> dict[str, Style]:
+        """The styles of a run block's output lines, by kind, and of the bar before them."""
+        names = ("bar", "output", "error", "notice", "running")
+        return {name: self._style("output-bar" if name == "bar" else "output" if name == "output" else f"output-{name}") for name in names}
 
     def _edge_marks(self, index: int, strip: Strip, scroll_x: int, width: int) -> Strip:
         """A code line wider than the pane is cut at its edges, never wrapped: a mark in the
@@ -152,9 +170,9 @@ class NoteView(ScrollView, can_focus=True):
             return strip
         first, middle, last = strip.divide([1, width - 1, width])
         if left:
-            first = Strip([Segment(EDGE_LEFT, EDGE_STYLE)])
+            first = Strip([Segment(EDGE_LEFT, self._style("edge"))])
         if right:
-            last = Strip([Segment(EDGE_RIGHT, EDGE_STYLE)])
+            last = Strip([Segment(EDGE_RIGHT, self._style("edge"))])
         return Strip.join([first, middle, last])
 
     def _starts_before(self, index: int, scroll_x: int) -> bool:
