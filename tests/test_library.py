@@ -1,4 +1,6 @@
 
+import os
+
 import pytest
 
 from mlnotes.library import LoadError, load_library
@@ -154,10 +156,19 @@ def test_metadata_cache_reuses_unchanged_files(small, tmp_path):
     cache = MetaCache(tmp_path / "meta.json")
     first = load_library(small, cache=cache)
     assert cache.path.exists()
-    # Corrupt a note on disk without changing size or mtime: the cache answers instead.
+    # Change a note's title behind the cache's back, same size and mtime: the cache answers,
+    # so the old title is what loads (with the cache off this would read the new one).
+    target = small / "01-maths/01-algebra/01-vectors.md"
+    stat = target.stat()
+    text = target.read_text(encoding="utf-8")
+    old = first.get("vectors").title
+    swapped = text.replace(f"title: '{old}'", "title: '" + "X" * len(old) + "'", 1)
+    assert swapped != text and len(swapped.encode()) == len(text.encode())
+    target.write_text(swapped, encoding="utf-8")
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     second = load_library(small, cache=cache)
     assert [n.slug for n in second.notes] == [n.slug for n in first.notes]
-    target = small / "01-maths/01-algebra/01-vectors.md"
+    assert second.get("vectors").title == old
     target.write_text(note("Vectors Renamed", "vectors", "Changed body [[matrices]]."), encoding="utf-8")
     third = load_library(small, cache=cache)
     assert third.get("vectors").title == "Vectors Renamed"
