@@ -35,7 +35,8 @@ CASES = [
  ("one hot encoding leakage",("feature-engineering","train-validation-test-splits")),
  ("cross validation time series","train-validation-test-splits"),
  ("adversarial validation","train-validation-test-splits"),
- ("double descent","bias-variance-tradeoff"),
+ # The bridge note of Statistical Inference is named for it; Bias-Variance shows the curve too.
+ ("double descent",("bridge-double-descent-and-implicit-regularization","bias-variance-tradeoff")),
  ("momentum nesterov","gradient-descent"),
  ("xgboost","gradient-boosting-and-tabular-ml"),
  ("oltp vs olap","data-systems-landscape"),
@@ -64,7 +65,8 @@ CASES = [
  ("cdc","data-ingestion-and-cdc"),
  ("scd type 2","data-modeling"),
  ("backprop","matrix-calculus-and-differentiation"),
- ("overfitting","bias-variance-tradeoff"),
+ # Benign overfitting (the bridge note) and the regularizers against it answer this too.
+ ("overfitting",("bias-variance-tradeoff","bridge-double-descent-and-implicit-regularization","regularization-techniques")),
  # misspellings
  ("eigenvalu","eigenvalues-eigenvectors-and-diagonalization"),
  ("orthogonl projection","inner-products-norms-and-orthogonality"),
