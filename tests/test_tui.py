@@ -996,3 +996,32 @@ async def test_a_search_hit_deep_in_a_note_lands_on_its_section_before_the_rest_
         assert seen[0] == (anchor, "Section 9")  # first shown: the section, from a partial rendering
         assert all(top == "Section 9" for _, top in seen), seen  # never the top of the note in between
         assert "Top of the note" in "".join("".join(seg.text for seg in line) for line in view.doc.lines)  # whole now
+
+
+async def test_a_query_typed_during_the_first_build_runs_when_the_index_is_ready(tmp_path, monkeypatch):
+    import time as clock
+
+    from textual.widgets import Static
+
+    import mlnotes.search as search_module
+
+    files = {f"01-p/01-m/{i:02d}-n{i}.md": note(f"Note {i}", f"n{i}", f"Body {i} about gradients.") for i in range(20)}
+    lib = load_library(write_collection(tmp_path / "many", files))
+    slow = search_module._document
+
+    def slow_document(lib_, note_):
+        clock.sleep(0.15)  # a build of about three seconds
+        return slow(lib_, note_)
+
+    monkeypatch.setattr(search_module, "_document", slow_document)
+    app = ReaderApp(lib)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: "Building" in app.index_status)
+        await pilot.press("slash")
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        await pilot.press(*"gradients")
+        status = screen.query_one("#search-status", Static)
+        await settle(pilot, app, lambda: "Building" in str(status.render()))  # the build's progress, as it goes
+        await settle(pilot, app, lambda: screen.last_query == "gradients", timeout=20)
+        assert "20 notes" in str(status.render())

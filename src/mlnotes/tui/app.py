@@ -19,6 +19,7 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Header, Input, Static, Tree
 from textual.worker import get_current_worker
 
@@ -96,6 +97,11 @@ def _progress_line(title: str, notes, read: set[str], indent: int, bold: bool = 
         ("░" * (10 - filled), "dim"),
         (f"  {done}/{total}\n", "dim"),
     )
+
+
+class IndexChanged(Message):
+    """The search index's state moved on (progress, ready, or unavailable); posted from the
+    build thread, handled on the UI thread."""
 
 
 class BuildCancelled(Exception):
@@ -282,6 +288,8 @@ class ReaderApp(App):
                 self.index_status = f"Writing the search index ({total} notes)…"
             else:
                 self.index_status = f"Building the search index… {done}/{total} notes"
+            if what == "writing" or done % max(1, total // 50) == 0:
+                self.post_message(IndexChanged())  # thread-safe; about fifty a build at most
 
         try:
             stats = index.open(progress=progress)
@@ -289,10 +297,16 @@ class ReaderApp(App):
             return
         except Exception as exc:  # reading goes on without search
             self.index_status = f"Search is unavailable: {exc}"
+            self.post_message(IndexChanged())
             return
         self.index = index
         self.index_ready = True
         self.index_status = stats.notice[0].upper() + stats.notice[1:] + "." if stats.notice else ""
+        self.post_message(IndexChanged())
+
+    def on_index_changed(self, _message: IndexChanged) -> None:
+        if isinstance(self.screen, SearchScreen):
+            self.screen.index_changed()
 
     # ------------------------------------------------------------------ time on a note
 

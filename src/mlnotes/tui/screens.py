@@ -82,6 +82,7 @@ class SearchScreen(ModalScreen):
         self._lock = threading.Lock()
         self._hits: list = []
         self._timer = None
+        self._waiting: tuple[str, int] | None = None  # a query typed before the index was ready
         self.last_query = ""
 
     @property
@@ -125,9 +126,22 @@ class SearchScreen(ModalScreen):
             return
         if not self.reader.index_ready:
             self._show_status(self.reader.index_status)
-            self.set_timer(0.25, lambda: self._seq == seq and self._run(text, seq))
+            self._waiting = (text, seq)  # run by index_changed() when the index is ready
             return
+        self._waiting = None
         self.search_worker(text, seq)
+
+    def index_changed(self) -> None:
+        """The app's word that the index moved on: show its progress, and run the query
+        typed meanwhile once it is ready."""
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and self.reader.index_ready and waiting[1] == self._seq:
+            self._run(*waiting)
+        elif waiting is not None:
+            self._waiting = waiting
+            self._show_status(self.reader.index_status)
+        elif not self.query_one(Input).value.strip():
+            self._show_status()  # nothing typed yet: the index's progress, or the usual hint
 
     @work(thread=True, group="search")
     def search_worker(self, text: str, seq: int) -> None:
