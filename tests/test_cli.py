@@ -220,3 +220,30 @@ def test_a_word_of_one_title_opens_it_and_a_shared_word_lists_every_match(tmp_pa
         assert slug in out.stderr
     out = run("show", "gradiant", notes=root)  # a misspelt word of a title
     assert "gradient-descent" in out.stderr
+
+
+def test_ctrl_c_during_an_index_rebuild_says_so_and_keeps_the_previous_index(small, monkeypatch, capsys):
+    import mlnotes.search as search_module
+    from mlnotes.cli import main
+    from mlnotes.library import load_library
+    from mlnotes.search import SearchIndex
+
+    assert main(["--notes-dir", str(small), "index"]) == 0
+    real = search_module._document
+    seen = []
+
+    def interrupted(lib, note):
+        seen.append(note.slug)
+        if len(seen) == 3:
+            raise KeyboardInterrupt  # what ctrl+c raises in the main thread
+        return real(lib, note)
+
+    monkeypatch.setattr(search_module, "_document", interrupted)
+    capsys.readouterr()
+    assert main(["--notes-dir", str(small), "index", "--rebuild"]) == 130
+    err = capsys.readouterr().err
+    assert err.strip() == "mlnotes: interrupted" and "Traceback" not in err
+    monkeypatch.setattr(search_module, "_document", real)
+    ix = SearchIndex(load_library(small))
+    assert ix.is_current()  # the previous, complete index is still the one in use
+    assert ix.search("vectors").hits

@@ -516,6 +516,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"mlnotes: {exc}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
+        # ctrl+c: one line, no traceback. An index build stopped here keeps the previous
+        # index (or none): its half-written generation is discarded, never taken as complete.
+        print("\nmlnotes: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         try:  # what is still buffered for the closed pipe goes nowhere, quietly
