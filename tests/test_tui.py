@@ -403,6 +403,7 @@ async def test_help_screen_lists_bindings_and_keymap_remaps(small, user_dirs):
         texts = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("Find in note" in t for t in texts)
         assert any(t.strip() == "^k  Search" for t in texts), texts  # the remapped key, not "/"
+        assert any("ctrl+p" in t for t in texts) and any("sidebar and the note" in t for t in texts)
         await pilot.press("escape")
         await pilot.press("ctrl+k")
         assert isinstance(app.screen, SearchScreen)

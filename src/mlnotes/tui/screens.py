@@ -247,6 +247,7 @@ def help_screen(app) -> ListScreen:
             display = ", ".join(app.get_key_display(_binding(k)) for k in shown.split(","))
             options.append(Option(Text.assemble((f"{display:>18}", "bold"), "  ", key.description), id=key.id, disabled=True))
     options.append(Option(Text.assemble((f"{'ctrl+p':>18}", "bold"), "  ", "Command palette: notes by title, and every command"), disabled=True))
+    options.append(Option(Text.assemble((f"{'tab, shift+tab':>18}", "bold"), "  ", "Move between the sidebar and the note (in a note: its links first)"), disabled=True))
     return ListScreen("Keys", options)
 
 
