@@ -30,6 +30,7 @@ from mlnotes.tui.document import MAX_WIDTH, Rendered
 from mlnotes.tui.footer import ReaderFooter
 from mlnotes.tui.bindings import APP_KEYS, first_key, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
+from mlnotes.tui.page import HOME, Page, note_page
 from mlnotes.tui.screens import (
     SearchScreen,
     before_screen,
@@ -136,7 +137,7 @@ class ReaderApp(App):
         self._review_screen = None  # kept between visits
         self._quitting = False
         self.start_review = False  # open on the review screen (mlnotes review)
-        self.page_key: str | None = None  # what the pane shows: "note:slug", "part:key", "home"
+        self.page_key: Page | None = None  # what the pane shows
         self.raw_math = False
         self.index = None
         self.index_ready = False
@@ -149,7 +150,7 @@ class ReaderApp(App):
         self._save_warned = False
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
         self._saved_document: tuple | None = None  # (key, document) last written to disk
-        self._from_disk: str | None = None  # the page shown from the saved copy, until re-rendered
+        self._from_disk: Page | None = None  # the page shown from the saved copy, until re-rendered
         self._landed_early: tuple | None = None  # (cache key, section) of a partial shown from a section
         self._tree_nodes: dict[str, object] = {}
         # Where to land once the note is rendered: (find pattern or None, section anchor or "").
@@ -184,12 +185,12 @@ class ReaderApp(App):
         tree.guide_depth = 2
         for part in self.lib.parts:
             pnode = tree.root.add(self._part_label(part), data=("part", part.key), expand=False)
-            self._tree_nodes[f"part:{part.key}"] = pnode
+            self._tree_nodes[Page("part", part.key)] = pnode
             for module in part.modules:
                 mnode = pnode.add(self._module_label(module), data=("module", module.key), expand=False)
-                self._tree_nodes[f"module:{module.key}"] = mnode
+                self._tree_nodes[Page("module", module.key)] = mnode
                 for note in module.notes:
-                    self._tree_nodes[f"note:{note.slug}"] = mnode.add_leaf(self._note_label(note), data=("note", note.slug))
+                    self._tree_nodes[note_page(note.slug)] = mnode.add_leaf(self._note_label(note), data=("note", note.slug))
         return tree
 
     def _part_label(self, part: Part) -> Text:
@@ -207,15 +208,15 @@ class ReaderApp(App):
         return Text.assemble((mark, "green"), note.title, (star, "yellow"))
 
     def _refresh_labels(self, note: Note) -> None:
-        node = self._tree_nodes.get(f"note:{note.slug}")
+        node = self._tree_nodes.get(note_page(note.slug))
         if node is not None:
             node.set_label(self._note_label(note))
         module = self.lib.module(note.module)
-        if module is not None and f"module:{module.key}" in self._tree_nodes:
-            self._tree_nodes[f"module:{module.key}"].set_label(self._module_label(module))
+        if module is not None and Page("module", module.key) in self._tree_nodes:
+            self._tree_nodes[Page("module", module.key)].set_label(self._module_label(module))
         part = self.lib.part(note.part)
-        if part is not None and f"part:{part.key}" in self._tree_nodes:
-            self._tree_nodes[f"part:{part.key}"].set_label(self._part_label(part))
+        if part is not None and Page("part", part.key) in self._tree_nodes:
+            self._tree_nodes[Page("part", part.key)].set_label(self._part_label(part))
 
     def on_mount(self) -> None:
         self.query_one("#findbar").display = False
@@ -396,14 +397,14 @@ class ReaderApp(App):
 
     def show_home(self) -> None:
         self.current = None
-        self.page_key = "home"
+        self.page_key = HOME
         # The home page shows progress: a rendering of it is reused only while that is unchanged.
         progress = (frozenset(self.state.read), frozenset(self.state.scroll), self.state.last_note)
         if progress != self._home_progress:
             self._home_progress = progress
-            for key in [k for k in self._cache if k[0] == "home"]:
+            for key in [k for k in self._cache if k[0] == HOME]:
                 del self._cache[key]
-        self._show_sources("home", self._home_sources, scroll_y=0)
+        self._show_sources(HOME, self._home_sources, scroll_y=0)
 
     def _home_sources(self):
         lib = self.lib
@@ -457,7 +458,7 @@ class ReaderApp(App):
         sub = f"Part · {len(part.modules)} modules · {len(part.notes)} notes"
         self.current = None
         self._header(part.title)
-        self.page_key = f"part:{part.key}"
+        self.page_key = Page("part", part.key)
         body = page.body or page.summary
         self._show_sources(self.page_key, lambda: _rendering().page_sources(page.title, sub, body, self._resolve), scroll_y=0)
 
@@ -468,7 +469,7 @@ class ReaderApp(App):
         sub = f"Module · {len(module.notes)} notes"
         self.current = None
         self._header(module.title)
-        self.page_key = f"module:{module.key}"
+        self.page_key = Page("module", module.key)
         self._show_sources(self.page_key, lambda: _rendering().page_sources(page.title, sub, body, self._resolve), scroll_y=0)
 
     def open_note(self, slug: str, scroll_y: float | None = 0, record: bool = True, find: tuple | None = None) -> None:
@@ -480,7 +481,7 @@ class ReaderApp(App):
         if self._preview_timer is not None:
             self._preview_timer.stop()
         self.current = note
-        self.page_key = f"note:{slug}"
+        self.page_key = note_page(slug)
         if record:
             self.state.visit(slug)
         else:
@@ -489,7 +490,7 @@ class ReaderApp(App):
         if scroll_y is None:
             scroll_y = self.state.scroll.get(slug, 0)
         self._show_sources(self.page_key, self._note_sources(note), scroll_y=scroll_y)
-        node = self._tree_nodes.get(f"note:{slug}")
+        node = self._tree_nodes.get(note_page(slug))
         tree = self.query_one("#sidebar", Tree)
         if node is not None and tree.cursor_node is not node:
             parent = node.parent
@@ -503,7 +504,7 @@ class ReaderApp(App):
         view = self.query_one(NoteView)
         return max(20, view.scrollable_content_region.width or view.size.width or 80)
 
-    def _show_sources(self, key: str, sources, scroll_y: float | None) -> None:
+    def _show_sources(self, key: Page, sources, scroll_y: float | None) -> None:
         """Show a page at line ``scroll_y``; None keeps the reader's place, counted in letters
         and digits from the top, since the lines change when the page is rewrapped."""
         width = min(self._width(), MAX_WIDTH)
@@ -606,18 +607,18 @@ class ReaderApp(App):
         width = min(self._width(), MAX_WIDTH)
         if view.doc.width == width:
             return
-        if key == "home":
+        if key == HOME:
             self._show_sources(key, self._home_sources, scroll_y=0)
-        elif key.startswith("note:") and self.current is not None:
+        elif key.is_note and self.current is not None:
             note = self.current
             # Before the first render has landed, keep its target; after, the reader's place.
             self._show_sources(key, self._note_sources(note), scroll_y=pending)
-        elif key.startswith("part:"):
-            part = self.lib.part(key[5:])
+        elif key.kind == "part":
+            part = self.lib.part(key.key)
             if part:
                 self.show_part(part)
-        elif key.startswith("module:"):
-            module = self.lib.module(key[7:])
+        elif key.kind == "module":
+            module = self.lib.module(key.key)
             if module:
                 self.show_module(module)
 
@@ -639,11 +640,11 @@ class ReaderApp(App):
         kind, key = data
         if kind == "note" and (self.current is None or self.current.slug != key):
             self.open_note(key, scroll_y=None)
-        elif kind == "part" and self.page_key != f"part:{key}":
+        elif kind == "part" and self.page_key != Page("part", key):
             part = self.lib.part(key)
             if part:
                 self.show_part(part)
-        elif kind == "module" and self.page_key != f"module:{key}":
+        elif kind == "module" and self.page_key != Page("module", key):
             module = self.lib.module(key)
             if module:
                 self.show_module(module)
@@ -665,9 +666,9 @@ class ReaderApp(App):
         next_key = self.key_name("next-note")
         return lambda: _rendering().note_sources(self.lib, note, self.raw_math, answers, next_key)
 
-    def _answers_shown(self, page_key: str | None) -> frozenset:
-        if page_key and page_key.startswith("note:"):
-            return frozenset(self._revealed.get(page_key[5:], ()))
+    def _answers_shown(self, page_key: Page | None) -> frozenset:
+        if page_key is not None and page_key.is_note:
+            return frozenset(self._revealed.get(page_key.key, ()))
         return frozenset()
 
     def reveal_answer(self, number: int) -> None:
@@ -707,7 +708,7 @@ class ReaderApp(App):
     @on(NoteView.Scrolled)
     def scrolled(self, event: NoteView.Scrolled) -> None:
         note = self.current
-        if note is None or self.page_key != f"note:{note.slug}":
+        if note is None or self.page_key != note_page(note.slug):
             return
         self.state.set_scroll(note.slug, event.y)
         self._header_for_scroll(note, event.y, event.at_end)
@@ -855,7 +856,7 @@ class ReaderApp(App):
         from mlnotes.tui.review_screen import ReviewScreen
 
         def done(target) -> None:
-            if self.page_key == "home":
+            if self.page_key == HOME:
                 self._home_progress = None  # the count of cards due has changed
                 self.show_home()
             if target:
@@ -934,7 +935,7 @@ class ReaderApp(App):
         """Run the first Python block in view that has not run yet (and the blocks before it,
         as the tests do), and show its output below it; pressed again, the next one."""
         note, view = self.current, self.query_one(NoteView)
-        if note is None or self.page_key != f"note:{note.slug}" or not view.doc.complete:
+        if note is None or self.page_key != note_page(note.slug) or not view.doc.complete:
             return
         k = view.code_in_view(set(self._outputs.get(note.slug, {})))
         if k is None:
@@ -981,7 +982,7 @@ class ReaderApp(App):
 
     def _set_output(self, slug: str, k: int, output: tuple[str, str]) -> None:
         self._outputs.setdefault(slug, {})[k] = output
-        if self.page_key != f"note:{slug}":
+        if self.page_key != note_page(slug):
             return
         view = self.query_one(NoteView)
         base = self._cache.get((self.page_key, view.doc.width, self.raw_math, self._answers_shown(self.page_key)))
@@ -990,7 +991,7 @@ class ReaderApp(App):
 
     def _with_outputs(self, doc: Rendered) -> Rendered:
         """``doc`` with the output of each block that was run below that block."""
-        outputs = self._outputs.get(self.page_key[5:], {}) if self.page_key and self.page_key.startswith("note:") else {}
+        outputs = self._outputs.get(self.page_key.key, {}) if self.page_key is not None and self.page_key.is_note else {}
         inserts = {}
         styles = self.query_one(NoteView).output_styles() if outputs else {}
         for k, (kind, text) in outputs.items():
@@ -1090,9 +1091,9 @@ class ReaderApp(App):
         if doc is None:
             return
         # The note becomes current in _start, once the layout has confirmed the width.
-        self._cache[(f"note:{note.slug}", doc.width, False, frozenset())] = doc
+        self._cache[(note_page(note.slug), doc.width, False, frozenset())] = doc
         self._saved_document = (key, doc)
-        self._from_disk = f"note:{note.slug}"
+        self._from_disk = note_page(note.slug)
         self.query_one(NoteView).show(doc, scroll_y=self.state.scroll.get(note.slug, 0))
 
     def _refresh_from_disk(self) -> None:
@@ -1106,12 +1107,12 @@ class ReaderApp(App):
         self.refresh_worker(page, self._note_sources(note), min(self._width(), MAX_WIDTH))
 
     @work(thread=True, exclusive=True, group="refresh")
-    def refresh_worker(self, page: str, sources, width: int) -> None:
+    def refresh_worker(self, page: Page, sources, width: int) -> None:
         doc = _rendering().render(sources(), width, cancelled=lambda: get_current_worker().is_cancelled)
         if doc.complete:
             self.call_from_thread(self._refreshed, page, doc)
 
-    def _refreshed(self, page: str, doc: Rendered) -> None:
+    def _refreshed(self, page: Page, doc: Rendered) -> None:
         cache_key = (page, doc.width, False, frozenset())
         old = self._cache.get(cache_key)
         if old is not None and _visible(old) == _visible(doc):
@@ -1137,7 +1138,7 @@ class ReaderApp(App):
         except NoMatches:  # the save timer fired while the app was closing: nothing on screen
             return
         note = self.current
-        if note is None or not view.doc.complete or self.raw_math or self.page_key != f"note:{note.slug}":
+        if note is None or not view.doc.complete or self.raw_math or self.page_key != note_page(note.slug):
             return
         if self._revealed.get(note.slug):
             return  # the saved rendering is the note as it opens: every answer folded
