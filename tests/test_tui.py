@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
 
 from mlnotes.library import load_library
 from mlnotes.state import ReadingState
@@ -350,10 +351,10 @@ async def test_resize_rewraps_the_page_and_keeps_the_place(tmp_path):
         await pilot.resize_terminal(80, 30)
         await settle(pilot, app, lambda: view.doc.width == view.scrollable_content_region.width < wide)
         app.open_note("first")
-        await settle(pilot, app, lambda: app.current is not None)
+        await settle(pilot, app, lambda: app.current is not None and "Opening words" in shown(app) and view.doc.width == view.scrollable_content_region.width)
         view.focus()
         await pilot.press("space", "space")
-        await pilot.pause()
+        await settle(pilot, app, lambda: view.scroll_offset.y > 0)
         top = view.scroll_offset.y
         assert top > 0
         seen = re.search(r"Paragraph \d+ ", " ".join(view.text_lines()[top : top + 10])).group()
@@ -1038,3 +1039,27 @@ async def test_a_query_typed_during_the_first_build_runs_when_the_index_is_ready
         await settle(pilot, app, lambda: "Building" in str(status.render()))  # the build's progress, as it goes
         await settle(pilot, app, lambda: screen.last_query == "gradients", timeout=20)
         assert "20 notes" in str(status.render())
+
+
+async def test_notes_added_changed_or_removed_while_reading_appear_without_a_restart(tmp_path, monkeypatch):
+    import mlnotes.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "WATCH_EVERY", 0.2)
+    root = long_collection(tmp_path)
+    lib = load_library(root)
+    app = ReaderApp(lib, start=lib.get("first"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app, lambda: app.current is not None and app._folder_seen is not None)
+        (root / "01-p/01-m/04-fourth.md").write_text(note("Fourth Note", "fourth", "A new note about owls."), encoding="utf-8")
+        await settle(pilot, app, lambda: app.lib.get("fourth") is not None)
+        assert sidebar_label(app, "fourth").strip() == "Fourth Note"
+        first = root / "01-p/01-m/01-first.md"
+        first.write_text(first.read_text().replace("zebras", "giraffes"), encoding="utf-8")
+        await settle(pilot, app, lambda: "giraffes" in shown(app))
+        assert app.current.slug == "first" and "zebras" not in shown(app)
+        (root / "01-p/01-m/03-third.md").unlink()
+        await settle(pilot, app, lambda: app.lib.get("third") is None)
+        with pytest.raises(AssertionError):
+            sidebar_label(app, "third")
+        await settle(pilot, app, lambda: app.index is not None and app.index.search("owls").hits)
+        assert [h.slug for h in app.index.search("owls").hits] == ["fourth"]

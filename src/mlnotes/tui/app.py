@@ -55,6 +55,25 @@ def _rendering():
     return render
 
 
+WATCH_EVERY = 2.0  # seconds between looks at the notes folder
+
+
+def _folder_signature(root) -> tuple:
+    """Each Markdown file under ``root`` with its size and modification time."""
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            if name.endswith(".md"):
+                path = os.path.join(folder, name)
+                try:
+                    st = os.stat(path)
+                except OSError:
+                    continue
+                found.append((path, st.st_size, st.st_mtime_ns))
+    return tuple(sorted(found))
+
+
 def _visible(doc: Rendered) -> tuple:
     """What a reader sees of a rendering: the text of its lines, its headings and links."""
     return ([tuple(seg.text for seg in line) for line in doc.lines], [(a.title, a.y) for a in doc.anchors],
@@ -150,6 +169,7 @@ class ReaderApp(App):
         self._save_warned = False
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
         self._saved_document: tuple | None = None  # (key, document) last written to disk
+        self._folder_seen: tuple | None = None  # the notes folder's files at the last look
         self._from_disk: Page | None = None  # the page shown from the saved copy, until re-rendered
         self._landed_early: tuple | None = None  # (cache key, section) of a partial shown from a section
         self._tree_nodes: dict[str, object] = {}
@@ -183,15 +203,23 @@ class ReaderApp(App):
         tree: Tree = Tree(self.lib.title, id="sidebar")
         tree.show_root = False
         tree.guide_depth = 2
+        self._fill_tree(tree)
+        return tree
+
+    def _fill_tree(self, tree: Tree, expanded: set | None = None) -> None:
+        """The parts, modules and notes of the library under ``tree``'s root; the part and
+        module pages in ``expanded`` open (a refill keeps what the reader had open)."""
+        self._tree_nodes = {}
         for part in self.lib.parts:
-            pnode = tree.root.add(self._part_label(part), data=("part", part.key), expand=False)
-            self._tree_nodes[Page("part", part.key)] = pnode
+            ppage = Page("part", part.key)
+            pnode = tree.root.add(self._part_label(part), data=("part", part.key), expand=bool(expanded and ppage in expanded))
+            self._tree_nodes[ppage] = pnode
             for module in part.modules:
-                mnode = pnode.add(self._module_label(module), data=("module", module.key), expand=False)
-                self._tree_nodes[Page("module", module.key)] = mnode
+                mpage = Page("module", module.key)
+                mnode = pnode.add(self._module_label(module), data=("module", module.key), expand=bool(expanded and mpage in expanded))
+                self._tree_nodes[mpage] = mnode
                 for note in module.notes:
                     self._tree_nodes[note_page(note.slug)] = mnode.add_leaf(self._note_label(note), data=("note", note.slug))
-        return tree
 
     def _part_label(self, part: Part) -> Text:
         read = sum(n.slug in self.state.read for n in part.notes)
@@ -247,6 +275,7 @@ class ReaderApp(App):
             self.query_one("#sidebar", Tree).focus()
         # Whoosh costs ~100 ms to import: start on the index once the first page is up.
         self.set_timer(INDEX_DELAY, self._start_index)
+        self.set_interval(WATCH_EVERY, self._watch_folder)
         if self._from_disk is not None:
             self.set_timer(INDEX_DELAY, self._refresh_from_disk)
         if self.start_review:
@@ -265,6 +294,90 @@ class ReaderApp(App):
 
     def _apply_width(self, width: int) -> None:
         self.query_one("#sidebar").set_class(width < NARROW, "-narrow")
+
+    # ------------------------------------------------------------------ the notes folder
+
+    def _watch_folder(self) -> None:
+        if self.lib.root.is_dir():
+            self.watch_worker()
+
+    @work(thread=True, exclusive=True, group="watch")
+    def watch_worker(self) -> None:
+        """Notice notes added, changed or removed while the reader is open: compare the
+        folder's Markdown files (size and modification time) with the last look, and when
+        they differ load the library again (unchanged files come from the metadata cache)."""
+        from mlnotes.library import LoadError, load_library
+        from mlnotes.metacache import MetaCache
+
+        seen = _folder_signature(self.lib.root)
+        if self._folder_seen is None or seen == self._folder_seen:
+            self._folder_seen = seen
+            return
+        self._folder_seen = seen
+        try:
+            lib = load_library(self.lib.root, cache=MetaCache.for_root(self.lib.root))
+        except (LoadError, OSError):
+            return  # the folder is gone or unreadable for now; the notes on screen stay
+        self.call_from_thread(self._library_changed, lib)
+
+    def _library_changed(self, lib: Library) -> None:
+        """Put a reloaded library in place: sidebar, pages, reviews and (in the background)
+        the search index; the note being read stays on screen at the reader's place."""
+        old = {n.slug: n.signature for n in self.lib.notes}
+        new = {n.slug: n.signature for n in lib.notes}
+        added = len(new.keys() - old.keys())
+        removed = len(old.keys() - new.keys())
+        changed = sum(1 for slug in new.keys() & old.keys() if new[slug] != old[slug])
+        if not (added or removed or changed):
+            return
+        self.lib = lib
+        self._cache.clear()
+        self._outputs = {slug: out for slug, out in self._outputs.items() if old.get(slug) == new.get(slug)}
+        if self._reviews is not None:
+            self._reviews.lib = lib
+            self._reviews._questions.clear()
+            self._reviews._cards = None
+        tree = self.query_one("#sidebar", Tree)
+        expanded = {page for page, node in self._tree_nodes.items() if node.is_expanded}
+        tree.clear()
+        self._fill_tree(tree, expanded)
+        page, note = self.page_key, self.current
+        if note is not None and lib.get(note.slug) is None:
+            self.notify(f"{note.title} is no longer in the notes folder.", severity="warning")
+            self.show_home()
+        elif note is not None:
+            self._current = lib.get(note.slug)
+            self._show_sources(page, self._note_sources(self._current), scroll_y=None)
+        elif page is not None:
+            self._show_page_again(page)
+        parts = [f"{n} {what}" for n, what in ((added, "added"), (changed, "changed"), (removed, "removed")) if n]
+        self.notify("Notes folder: " + ", ".join(parts) + ".", timeout=4)
+        if self.index is not None:
+            self.update_index_worker()
+
+    def _show_page_again(self, page: Page) -> None:
+        if page == HOME:
+            self._home_progress = None
+            self.show_home()
+        elif page.kind == "part" and self.lib.part(page.key):
+            self.show_part(self.lib.part(page.key))
+        elif page.kind == "module" and self.lib.module(page.key):
+            self.show_module(self.lib.module(page.key))
+        else:
+            self.show_home()
+
+    @work(thread=True, exclusive=True, group="index-update")
+    def update_index_worker(self) -> None:
+        """The search index brought up to date with the reloaded library; the current one
+        answers searches meanwhile (searching takes no lock)."""
+        from mlnotes.search import SearchIndex
+
+        index = SearchIndex(self.lib)
+        try:
+            index.open()
+        except Exception:  # noqa: BLE001 - search keeps the index it had
+            return
+        self.index = index
 
     # ------------------------------------------------------------------ index
 
