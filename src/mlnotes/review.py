@@ -54,6 +54,12 @@ class Reviews:
         self._questions: dict[str, list[Question]] = {}  # per note slug, parsed once
         self._cards: tuple[frozenset[str], list[Card]] | None = None  # the last read set's cards
 
+    def set_library(self, lib: Library) -> None:
+        """The notes folder was loaded again: cards come from the new notes from now on."""
+        self.lib = lib
+        self._questions.clear()
+        self._cards = None
+
     # ------------------------------------------------------------------ the file
 
     def _load(self) -> dict[str, dict]:

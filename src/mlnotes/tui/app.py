@@ -334,9 +334,7 @@ class ReaderApp(App):
         self._cache.clear()
         self._outputs = {slug: out for slug, out in self._outputs.items() if old.get(slug) == new.get(slug)}
         if self._reviews is not None:
-            self._reviews.lib = lib
-            self._reviews._questions.clear()
-            self._reviews._cards = None
+            self._reviews.set_library(lib)
         tree = self.query_one("#sidebar", Tree)
         expanded = {page for page, node in self._tree_nodes.items() if node.is_expanded}
         tree.clear()
