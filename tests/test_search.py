@@ -60,6 +60,48 @@ def test_typo_gets_a_suggestion_and_results(small):
     assert ix.search("zzzzqqq").hits == []
 
 
+def test_correction_prefers_the_nearest_word_over_the_commoner_one(tmp_path):
+    # "varience" is one letter from "variance" (in one note) and two from "variants" (in
+    # three): the nearer word wins even though the farther one is in more notes.
+    from tests.conftest import write_collection
+
+    files = {"_index.md": "---\ntitle: T\n---\nx\n", "01-p/_index.md": "---\ntitle: P\n---\nx\n",
+             "01-p/01-m/_index.md": "---\ntitle: M\n---\nx\n"}
+    files["01-p/01-m/01-a.md"] = note("Spread", "spread", "The variance of an estimator.")
+    for i in range(3):
+        files[f"01-p/01-m/0{i + 2}-b.md"] = note(f"Forms {i}", f"forms-{i}", "Several variants of a method.")
+    _, ix, _ = open_index(write_collection(tmp_path / "c", files))
+    res = ix.search("varience")
+    assert res.suggestion == "variance" and slugs(res) == ["spread"]
+
+
+def test_the_vocabulary_for_corrections_is_kept_beside_the_index(small, monkeypatch):
+    lib, ix, _ = open_index(small)
+    assert ix.search("regresion").suggestion == "regression"
+    kept = list(ix.folder.glob("spell-*.txt"))
+    assert len(kept) == 1 and "regression" in kept[0].read_text(encoding="utf-8").split("\n")
+    # A later run reads that file instead of walking the index's word list.
+    from whoosh.reading import IndexReader, MultiReader, SegmentReader
+
+    def refuse(*_a, **_k):
+        raise AssertionError("the word list was read from the index again")
+
+    with monkeypatch.context() as patched:
+        for cls in (IndexReader, MultiReader, SegmentReader):
+            patched.setattr(cls, "lexicon", refuse, raising=False)
+        again = SearchIndex(lib)
+        again.open()
+        assert again.search("regresion").suggestion == "regression"
+    # A changed index is a new version: its list replaces the old one.
+    path = small / "01-maths" / "01-algebra" / "01-vectors.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nA zebra appears.\n", encoding="utf-8")
+    third = SearchIndex(load_library(small))
+    third.open()
+    assert third.search("zebre").suggestion == "zebra"
+    now = list(ix.folder.glob("spell-*.txt"))
+    assert len(now) == 1 and now != kept
+
+
 def test_short_prefix_is_not_expanded(small):
     _, ix, _ = open_index(small)
     started = time.perf_counter()

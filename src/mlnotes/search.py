@@ -10,9 +10,9 @@ Facts about this Whoosh fork that shape the code (measured, see the README):
 ``Searcher.refresh()`` keeps deleted documents, so after every commit the searcher is closed
 and reopened; Whoosh's own estimate of a total is not the number of matching notes, so totals
 come from one unscored pass over the matches, when there are more than the hits shown;
-fuzzy matching on a stemmed field misses typos, so corrections come from ``suggest()`` on an
-unstemmed field; Whoosh's highlighter is slow, so snippets are cut by :mod:`mlnotes.snippets`
-from stored plain text, for the hits shown only.
+fuzzy matching on a stemmed field misses typos, so corrections come from the words of an
+unstemmed field (:mod:`mlnotes.spelling`); Whoosh's highlighter is slow, so snippets are cut
+by :mod:`mlnotes.snippets` from stored plain text, for the hits shown only.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from mlnotes.paths import atomic_write, cache_dir, collection_key
 from mlnotes.phrase import ExactPhrase
 from mlnotes.plaintext import extract, math_tokens
 from mlnotes.snippets import make_snippet, query_phrases, query_terms
+from mlnotes.spelling import Speller
 from mlnotes.synonyms import expand
 
 FORMAT = 8  # bump when the schema or the documents change: old indexes are rebuilt
@@ -276,6 +277,7 @@ class SearchIndex:
         self._searcher = None
         self._gen: Path | None = None
         self._parser = None
+        self._speller: Speller | None = None
 
     # ------------------------------------------------------------------ opening and updating
 
@@ -395,6 +397,7 @@ class SearchIndex:
                 self._gen, self._ix = gen, ix
                 stats = UpdateStats(notice=_stale_notice(exc))
         self._searcher = self._ix.searcher()
+        self._speller = None
         stats.seconds = time.perf_counter() - started
         return stats
 
@@ -583,24 +586,19 @@ class SearchIndex:
 
     def suggestion(self, text: str) -> str | None:
         """The query with each word unknown to the index replaced by its nearest known word."""
-        reader = self._searcher.reader()
-        corrector = reader.corrector("spell")
+        if self._speller is None:
+            version = f"spell-{self._gen.name}-{self._ix.latest_generation()}.txt" if self._gen else None
+            self._speller = Speller(self._searcher.reader(), self.folder / version if version else None)
         changed = False
         out = []
         tokens = re.split(r"(\W+)", text)
         for i, token in enumerate(tokens):
             low = token.lower()
             is_field = i + 1 < len(tokens) and tokens[i + 1].startswith(":")
-            if (
-                len(low) >= 3
-                and low.isalpha()
-                and not is_field
-                and low not in ("and", "not")
-                and ("spell", low) not in reader
-            ):
-                fix = corrector.suggest(low, limit=1, maxdist=2, prefix=1)
-                if fix and fix[0] != low:
-                    out.append(fix[0])
+            if len(low) >= 3 and low.isalpha() and not is_field and low not in ("and", "not") and not self._speller.known(low):
+                fix = self._speller.suggest(low)
+                if fix:
+                    out.append(fix)
                     changed = True
                     continue
             out.append(token)
