@@ -327,20 +327,37 @@ def cmd_list(args) -> int:
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
-    from rich.text import Text
-    from rich.tree import Tree
-
     done = sum(n.slug in read for n in lib.notes)
-    tree = Tree(Text.assemble((lib.title, "bold"), (f"  {len(lib.notes)} notes · {done} read · {lib.module_count} modules · {len(lib.parts)} parts", "dim")))
-    for part in lib.parts:
-        branch = tree.add(Text.assemble((part.title, "bold"), (f" · {sum(n.slug in read for n in part.notes)}/{len(part.notes)} read", "dim")))
-        for module in part.modules:
-            leaf = branch.add(Text.assemble(module.title, (f" · {sum(n.slug in read for n in module.notes)}/{len(module.notes)}", "dim")))
-            for note in shown(module.notes):
+    lines: list[list[tuple[str, str]]] = [[(lib.title, "bold"), (f"  {len(lib.notes)} notes · {done} read · {lib.module_count} modules · {len(lib.parts)} parts", "dim")]]
+
+    def branch(guide: str, last: bool, pieces: list[tuple[str, str]]) -> str:
+        lines.append([(guide + ("└── " if last else "├── "), ""), *pieces])
+        return guide + ("    " if last else "│   ")
+
+    for i, part in enumerate(lib.parts):
+        in_part = branch("", i == len(lib.parts) - 1, [(part.title, "bold"), (f" · {sum(n.slug in read for n in part.notes)}/{len(part.notes)} read", "dim")])
+        for j, module in enumerate(part.modules):
+            notes = shown(module.notes)
+            in_module = branch(in_part, j == len(part.modules) - 1, [(module.title, ""), (f" · {sum(n.slug in read for n in module.notes)}/{len(module.notes)}", "dim")])
+            for k, note in enumerate(notes):
                 mark = "✓ " if note.slug in read else "  "
-                leaf.add(Text.assemble((mark, "green"), note.title, (f"  {note.slug}", "dim")))
-    _console(lines=True).print(tree)
+                branch(in_module, k == len(notes) - 1, [(mark, "green"), (note.title, ""), (f"  {note.slug}", "dim")])
+    _print_lines(lines)
     return EXIT_OK
+
+
+def _print_lines(lines: list[list[tuple[str, str]]]) -> None:
+    """Styled lines on a terminal; plain ones, one per line and never wrapped, in a pipe (and
+    without loading Rich, which would cost more than the listing itself)."""
+    if sys.stdout.isatty():
+        from rich.text import Text
+
+        console = _console(lines=True)
+        for pieces in lines:
+            console.print(Text.assemble(*pieces, no_wrap=True, overflow="ellipsis"))
+        return
+    sys.stdout.write("".join("".join(text for text, _ in pieces).rstrip() + "\n" for pieces in lines))
+    sys.stdout.flush()  # a closed pipe (``| head``) raises here, inside main's quiet handler
 
 
 def cmd_path(args) -> int:
