@@ -10,6 +10,7 @@ Only exact phrases (slop 1) take this path; a phrase with slop keeps Whoosh's.
 
 from __future__ import annotations
 
+import mlnotes.whoosh_import  # noqa: F401  (before any whoosh import)
 from whoosh import matching, query
 from whoosh.matching.binary import IntersectionMatcher
 from whoosh.matching.wrappers import WrappingMatcher

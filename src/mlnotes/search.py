@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import mlnotes.whoosh_import  # noqa: F401  (before any whoosh import)
 from whoosh import collectors, qparser, query
 from whoosh import index as windex
 from whoosh.analysis import (
@@ -49,9 +50,10 @@ from mlnotes.phrase import ExactPhrase
 from mlnotes.plaintext import extract, math_tokens
 from mlnotes.snippets import make_snippet, query_phrases, query_terms
 from mlnotes.spelling import Speller
+from mlnotes.stemming import stem
 from mlnotes.synonyms import expand
 
-FORMAT = 8  # bump when the schema or the documents change: old indexes are rebuilt
+FORMAT = 9  # bump when the schema or the documents change: old indexes are rebuilt
 MIN_PREFIX = 3  # a shorter prefix expands to too many terms to be worth it
 MAX_QUERY = 400
 SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "code", "mathwords"]
@@ -67,7 +69,7 @@ Progress = Callable[[int, int, str], None]
 
 def _words():
     # Accents folded before stemming: "poincare" finds "Poincaré", "erdos" finds "Erdős".
-    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter()
+    return RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map) | StopFilter() | StemFilter(stemfn=stem)
 
 
 def make_schema() -> Schema:

@@ -15,10 +15,11 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+import mlnotes.whoosh_import  # noqa: F401  (before any whoosh import)
 from whoosh.analysis import STOP_WORDS
-from whoosh.lang.porter import stem
 
 from mlnotes.outline import CODE
+from mlnotes.stemming import stem
 
 _WORD = re.compile(r"[^\W_][\w'*?-]*\*?")
 _PHRASE = re.compile(r'"([^"]+)"')
