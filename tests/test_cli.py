@@ -247,3 +247,42 @@ def test_ctrl_c_during_an_index_rebuild_says_so_and_keeps_the_previous_index(sma
     ix = SearchIndex(load_library(small))
     assert ix.is_current()  # the previous, complete index is still the one in use
     assert ix.search("vectors").hits
+
+
+def _modules_loaded_by(args: list[str], root) -> set[str]:
+    """The modules a real CLI run imports (same entry point, same process shape)."""
+    code = (
+        "import sys, io, contextlib\n"
+        "from mlnotes.cli import main\n"
+        f"sys.argv = ['mlnotes', '--notes-dir={root}', *{args!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main()\n"
+        "print('\\n'.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split())
+
+
+def test_commands_load_only_what_they_use(small):
+    piped_list = _modules_loaded_by(["list"], small)
+    assert not any(m == "rich" or m.startswith(("rich.", "whoosh", "markdown_it", "textual")) for m in piped_list)
+    search = _modules_loaded_by(["search", "gradient", "--json"], small)
+    assert "whoosh.searching" in search
+    # Whoosh's own imports of urllib.request and asyncio are served by stand-ins.
+    assert not {"urllib.request", "asyncio", "http.client", "ssl"} & search
+    assert not any(m.startswith(("textual", "markdown_it")) for m in search)
+
+
+def test_the_stand_ins_do_not_outlive_the_whoosh_import():
+    code = (
+        "import mlnotes.search, sys\n"
+        "assert 'cached_property' not in sys.modules and 'urllib.request' not in sys.modules\n"
+        "import urllib.request, asyncio\n"
+        "assert callable(urllib.request.urlopen) and callable(asyncio.run)\n"
+        "import whoosh.compat\n"
+        "print(whoosh.compat.urlretrieve.__module__)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "mlnotes.whoosh_import"

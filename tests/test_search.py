@@ -370,3 +370,17 @@ def test_exact_phrase_matcher_agrees_with_whoosh_phrase(small):
         theirs = set(query.Phrase("body", stemmed).docs(searcher)) if len(stemmed) > 1 else set(query.Term("body", stemmed[0]).docs(searcher))
         assert ours == theirs, words
     assert set(ExactPhrase("body", ["gradient", "descent"]).docs(searcher))  # the case is not empty
+
+
+def test_every_form_of_an_ize_word_finds_the_others(tmp_path):
+    # Porter alone stems "diagonalizable" to "diagonaliz" and "diagonalization" to "diagon".
+    from tests.conftest import write_collection
+
+    files = {"_index.md": "---\ntitle: T\n---\nx\n", "01-p/_index.md": "---\ntitle: P\n---\nx\n",
+             "01-p/01-m/_index.md": "---\ntitle: M\n---\nx\n",
+             "01-p/01-m/01-a.md": note("Eigenvalues & Diagonalization", "eig", "Similar to a diagonal form."),
+             "01-p/01-m/02-b.md": note("Scaling", "scale", "Each feature is normalized first.")}
+    _, ix, _ = open_index(write_collection(tmp_path / "c", files))
+    assert slugs(ix.search("diagonalizable")) == ["eig"]
+    assert slugs(ix.search("normalizable")) == ["scale"]
+    assert slugs(ix.search("diagonalizing")) == ["eig"]
