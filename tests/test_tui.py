@@ -10,9 +10,11 @@ import pytest
 
 from mlnotes.library import load_library
 from mlnotes.state import ReadingState
-from mlnotes.tui.app import PREVIEW_DELAY, READ_FRACTION, ReaderApp
+from mlnotes.tui.app import READ_FRACTION, ReaderApp
 from mlnotes.tui.note_view import NoteView
+from mlnotes.tui.page import note_page
 from mlnotes.tui.screens import ListScreen, SearchScreen
+from mlnotes.tui.sidebar import PREVIEW_DELAY
 from tests.conftest import SIZE, long_collection, note, settle, shown, write_collection
 
 async def test_start_shows_home_page(small):
@@ -669,7 +671,7 @@ def sidebar_label(app, slug: str) -> str:
     stack = [tree.root]
     while stack:
         node = stack.pop()
-        if node.data == ("note", slug):
+        if node.data == note_page(slug):
             return str(node.label)
         stack.extend(node.children)
     raise AssertionError(f"no sidebar entry for {slug}")

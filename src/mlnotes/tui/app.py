@@ -20,7 +20,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Header, Input, Static, Tree
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from mlnotes.library import Library, Module, Note, Part
@@ -31,6 +31,7 @@ from mlnotes.tui.footer import ReaderFooter
 from mlnotes.tui.bindings import APP_KEYS, first_key, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
 from mlnotes.tui.page import HOME, Page, note_page
+from mlnotes.tui.sidebar import Sidebar
 from mlnotes.tui.screens import (
     SearchScreen,
     before_screen,
@@ -40,7 +41,6 @@ from mlnotes.tui.screens import (
     problems_screen,
 )
 
-PREVIEW_DELAY = 0.15  # seconds the tree cursor rests on a note before it is previewed
 NARROW = 70  # columns below which the sidebar hides itself
 RENDER_CACHE = 24
 SAVE_DELAY = 1.0
@@ -164,7 +164,6 @@ class ReaderApp(App):
         self._saved_on_exit = False
         self.index_status = "Preparing the search index…"
         self._cache: OrderedDict = OrderedDict()
-        self._preview_timer = None
         self._save_timer = None
         self._save_warned = False
         self._rerender_timer = None  # not _resize_timer: App uses that name for its own
@@ -172,7 +171,6 @@ class ReaderApp(App):
         self._folder_seen: tuple | None = None  # the notes folder's files at the last look
         self._from_disk: Page | None = None  # the page shown from the saved copy, until re-rendered
         self._landed_early: tuple | None = None  # (cache key, section) of a partial shown from a section
-        self._tree_nodes: dict[str, object] = {}
         # Where to land once the note is rendered: (find pattern or None, section anchor or "").
         self._pending_find: tuple[re.Pattern[str] | None, str] | None = None
         self._pending_scroll: float | None = None
@@ -190,7 +188,7 @@ class ReaderApp(App):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="main"):
-            yield self._tree()
+            yield Sidebar(self.lib, self.state, id="sidebar")
             with Vertical(id="reader"):
                 yield Static("", id="before", classes="-hidden")
                 yield NoteView(id="note")
@@ -198,53 +196,6 @@ class ReaderApp(App):
                     yield Input(placeholder="Find in note", id="find")
                     yield Static("", id="find-status")
         yield ReaderFooter()
-
-    def _tree(self) -> Tree:
-        tree: Tree = Tree(self.lib.title, id="sidebar")
-        tree.show_root = False
-        tree.guide_depth = 2
-        self._fill_tree(tree)
-        return tree
-
-    def _fill_tree(self, tree: Tree, expanded: set | None = None) -> None:
-        """The parts, modules and notes of the library under ``tree``'s root; the part and
-        module pages in ``expanded`` open (a refill keeps what the reader had open)."""
-        self._tree_nodes = {}
-        for part in self.lib.parts:
-            ppage = Page("part", part.key)
-            pnode = tree.root.add(self._part_label(part), data=("part", part.key), expand=bool(expanded and ppage in expanded))
-            self._tree_nodes[ppage] = pnode
-            for module in part.modules:
-                mpage = Page("module", module.key)
-                mnode = pnode.add(self._module_label(module), data=("module", module.key), expand=bool(expanded and mpage in expanded))
-                self._tree_nodes[mpage] = mnode
-                for note in module.notes:
-                    self._tree_nodes[note_page(note.slug)] = mnode.add_leaf(self._note_label(note), data=("note", note.slug))
-
-    def _part_label(self, part: Part) -> Text:
-        read = sum(n.slug in self.state.read for n in part.notes)
-        return Text.assemble((part.title, "bold"), (f" · {read}/{len(part.notes)}" if read else f" · {len(part.notes)}", "dim"))
-
-    def _module_label(self, module: Module) -> Text:
-        read = sum(n.slug in self.state.read for n in module.notes)
-        count = f" · {len(module.notes)}" + (f" ✓{read}" if read else "")
-        return Text.assemble(module.title, (count, "dim"))
-
-    def _note_label(self, note: Note) -> Text:
-        mark = "✓ " if note.slug in self.state.read else "  "
-        star = " ★" if note.slug in self.state.bookmarks else ""
-        return Text.assemble((mark, "green"), note.title, (star, "yellow"))
-
-    def _refresh_labels(self, note: Note) -> None:
-        node = self._tree_nodes.get(note_page(note.slug))
-        if node is not None:
-            node.set_label(self._note_label(note))
-        module = self.lib.module(note.module)
-        if module is not None and Page("module", module.key) in self._tree_nodes:
-            self._tree_nodes[Page("module", module.key)].set_label(self._module_label(module))
-        part = self.lib.part(note.part)
-        if part is not None and Page("part", part.key) in self._tree_nodes:
-            self._tree_nodes[Page("part", part.key)].set_label(self._part_label(part))
 
     def on_mount(self) -> None:
         self.query_one("#findbar").display = False
@@ -272,7 +223,7 @@ class ReaderApp(App):
             self.query_one(NoteView).focus()
         else:
             self.show_home()
-            self.query_one("#sidebar", Tree).focus()
+            self.query_one(Sidebar).focus()
         # Whoosh costs ~100 ms to import: start on the index once the first page is up.
         self.set_timer(INDEX_DELAY, self._start_index)
         self.set_interval(WATCH_EVERY, self._watch_folder)
@@ -293,7 +244,7 @@ class ReaderApp(App):
             self._rerender_soon()
 
     def _apply_width(self, width: int) -> None:
-        self.query_one("#sidebar").set_class(width < NARROW, "-narrow")
+        self.query_one(Sidebar).set_class(width < NARROW, "-narrow")
 
     # ------------------------------------------------------------------ the notes folder
 
@@ -335,10 +286,7 @@ class ReaderApp(App):
         self._outputs = {slug: out for slug, out in self._outputs.items() if old.get(slug) == new.get(slug)}
         if self._reviews is not None:
             self._reviews.set_library(lib)
-        tree = self.query_one("#sidebar", Tree)
-        expanded = {page for page, node in self._tree_nodes.items() if node.is_expanded}
-        tree.clear()
-        self._fill_tree(tree, expanded)
+        self.query_one(Sidebar).set_library(lib)
         page, note = self.page_key, self.current
         if note is not None and lib.get(note.slug) is None:
             self.notify(f"{note.title} is no longer in the notes folder.", severity="warning")
@@ -494,7 +442,7 @@ class ReaderApp(App):
             self._read_timer = self.set_timer(left + 0.05, partial(self._read_if_still_at_end, note))
             return
         self.state.mark_read(note.slug)
-        self._refresh_labels(note)
+        self.query_one(Sidebar).refresh_labels(note)
         self._save_state()  # a read mark is the user's progress: save it at once
 
     def _read_if_still_at_end(self, note: Note) -> None:
@@ -589,8 +537,8 @@ class ReaderApp(App):
             self.notify(f"No note {slug!r} in this collection.", severity="error")
             return
         self._save_position()
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
+        sidebar = self.query_one(Sidebar)
+        sidebar.stop_preview()
         self.current = note
         self.page_key = note_page(slug)
         if record:
@@ -601,14 +549,7 @@ class ReaderApp(App):
         if scroll_y is None:
             scroll_y = self.state.scroll.get(slug, 0)
         self._show_sources(self.page_key, self._note_sources(note), scroll_y=scroll_y)
-        node = self._tree_nodes.get(note_page(slug))
-        tree = self.query_one("#sidebar", Tree)
-        if node is not None and tree.cursor_node is not node:
-            parent = node.parent
-            while parent is not None:
-                parent.expand()
-                parent = parent.parent
-            self.call_after_refresh(lambda: tree.move_cursor(node, animate=False))
+        sidebar.follow(self.page_key)
         self._save_soon()
 
     def _width(self) -> int:
@@ -735,40 +676,23 @@ class ReaderApp(App):
 
     # ------------------------------------------------------------------ tree
 
-    @on(Tree.NodeHighlighted, "#sidebar")
-    def highlighted(self, event: Tree.NodeHighlighted) -> None:
-        data = event.node.data
-        if self._preview_timer is not None:
-            self._preview_timer.stop()
-        # Only a reader moving through the tree asks for previews; the cursor also moves when
-        # the tree follows a note opened elsewhere (a link, search, back), and those moves
-        # must not replace the note with whatever node they pass over.
-        if not data or self.focused is not event.control:
-            return
-        self._preview_timer = self.set_timer(PREVIEW_DELAY, partial(self._preview, data))
-
-    def _preview(self, data) -> None:
-        kind, key = data
-        if kind == "note" and (self.current is None or self.current.slug != key):
-            self.open_note(key, scroll_y=None)
-        elif kind == "part" and self.page_key != Page("part", key):
-            part = self.lib.part(key)
+    def on_sidebar_previewed(self, event: Sidebar.Previewed) -> None:
+        page = event.page
+        if page.is_note and (self.current is None or self.current.slug != page.key):
+            self.open_note(page.key, scroll_y=None)
+        elif page.kind == "part" and self.page_key != page:
+            part = self.lib.part(page.key)
             if part:
                 self.show_part(part)
-        elif kind == "module" and self.page_key != Page("module", key):
-            module = self.lib.module(key)
+        elif page.kind == "module" and self.page_key != page:
+            module = self.lib.module(page.key)
             if module:
                 self.show_module(module)
 
-    @on(Tree.NodeSelected, "#sidebar")
-    def selected(self, event: Tree.NodeSelected) -> None:
-        data = event.node.data
-        if data and data[0] == "note":
-            if self._preview_timer is not None:
-                self._preview_timer.stop()
-            if self.current is None or self.current.slug != data[1]:
-                self.open_note(data[1], scroll_y=None)
-            self.query_one(NoteView).focus()
+    def on_sidebar_chosen(self, event: Sidebar.Chosen) -> None:
+        if self.current is None or self.current.slug != event.page.key:
+            self.open_note(event.page.key, scroll_y=None)
+        self.query_one(NoteView).focus()
 
     # ------------------------------------------------------------------ note pane events
 
@@ -939,7 +863,7 @@ class ReaderApp(App):
         if self.current is None:
             return
         added = self.state.toggle_bookmark(self.current.slug)
-        self._refresh_labels(self.current)
+        self.query_one(Sidebar).refresh_labels(self.current)
         self.notify(("Bookmarked: " if added else "Bookmark removed: ") + self.current.title, timeout=2)
         self._save_state()
 
@@ -1005,11 +929,11 @@ class ReaderApp(App):
         else:
             self.state.mark_read(note.slug)
             self.notify("Marked read: " + note.title, timeout=2)
-        self._refresh_labels(note)
+        self.query_one(Sidebar).refresh_labels(note)
         self._save_state()
 
     def action_toggle_sidebar(self) -> None:
-        sidebar = self.query_one("#sidebar")
+        sidebar = self.query_one(Sidebar)
         sidebar.set_class(not sidebar.has_class("-hidden"), "-hidden")
 
     def action_raw_math(self) -> None:
@@ -1189,8 +1113,7 @@ class ReaderApp(App):
                 "sidebar": sidebar, "version": __version__, "format": DOC_FORMAT, "web": digest}
 
     def _sidebar_shown(self) -> bool:
-        sidebar = self.query_one("#sidebar")
-        return not (sidebar.has_class("-hidden") or sidebar.has_class("-narrow"))
+        return self.query_one(Sidebar).shown
 
     def _show_saved_document(self, note: Note) -> None:
         """Show the rendering of ``note`` saved by the last session, if it still fits: this
