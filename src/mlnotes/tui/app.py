@@ -20,13 +20,14 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Header, Input, Static
+from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from mlnotes.library import Library, Module, Note, Part
 from mlnotes.selfcheck import REVEAL
 from mlnotes.state import ReadingState
 from mlnotes.tui.document import MAX_WIDTH, Rendered
+from mlnotes.tui.find_bar import FindBar
 from mlnotes.tui.footer import ReaderFooter
 from mlnotes.tui.bindings import APP_KEYS, first_key, load_keymap, to_bindings
 from mlnotes.tui.note_view import NoteView
@@ -192,13 +193,10 @@ class ReaderApp(App):
             with Vertical(id="reader"):
                 yield Static("", id="before", classes="-hidden")
                 yield NoteView(id="note")
-                with Horizontal(id="findbar"):
-                    yield Input(placeholder="Find in note", id="find")
-                    yield Static("", id="find-status")
+                yield FindBar(id="findbar")
         yield ReaderFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#findbar").display = False
         self._listen_for_termination()
         if self.state.notice:
             self.notify(self.state.notice, severity="warning", timeout=8)
@@ -643,7 +641,7 @@ class ReaderApp(App):
                 view.scroll_to_line(anchor.y)
             if pattern is not None:
                 view.find_pattern(pattern, from_y=anchor.y if anchor else 0)
-            self.query_one("#find-status", Static).update("")
+            self.query_one(FindBar).show_status("")
 
     def _rerender_soon(self) -> None:
         if self._rerender_timer is not None:
@@ -753,35 +751,23 @@ class ReaderApp(App):
 
     @on(NoteView.FindStatus)
     def find_status(self, event: NoteView.FindStatus) -> None:
-        self.query_one("#find-status", Static).update(event.text)
+        self.query_one(FindBar).show_status(event.text)
 
     # ------------------------------------------------------------------ find bar
 
     def action_find(self) -> None:
-        bar = self.query_one("#findbar")
-        bar.display = True
-        self.query_one("#find", Input).focus()
+        self.query_one(FindBar).open()
 
-    @on(Input.Changed, "#find")
-    def find_changed(self, event: Input.Changed) -> None:
-        self.query_one(NoteView).find(event.value)
+    def on_find_bar_changed(self, event: FindBar.Changed) -> None:
+        self.query_one(NoteView).find(event.text)
 
-    @on(Input.Submitted, "#find")
-    def find_submitted(self, event: Input.Submitted) -> None:
-        """enter: the next match (the bar keeps the focus; esc closes it, tab goes to the note)."""
+    def on_find_bar_next(self, _event: FindBar.Next) -> None:
         self.query_one(NoteView).action_next_match()
 
-    def on_key(self, event) -> None:
-        if self.focused is not self.query_one("#find", Input):
-            return
-        if event.key == "escape":
-            event.stop()
+    def on_find_bar_leave(self, event: FindBar.Leave) -> None:
+        if event.close:
             self._close_find_bar()
-            self.query_one(NoteView).focus()
-        elif event.key == "tab":  # into the note, the matches kept (n and N step through them)
-            event.stop()
-            event.prevent_default()
-            self.query_one(NoteView).focus()
+        self.query_one(NoteView).focus()
 
     @on(NoteView.FindCleared)
     def find_cleared(self) -> None:
@@ -789,9 +775,8 @@ class ReaderApp(App):
 
     def _close_find_bar(self) -> None:
         """Clear the find text and its highlights, and hide the bar."""
-        self.query_one("#find", Input).value = ""
+        self.query_one(FindBar).close()
         self.query_one(NoteView).clear_find()
-        self.query_one("#findbar").display = False
 
     # ------------------------------------------------------------------ actions
 
