@@ -60,6 +60,7 @@ SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "code", "mathwo
 FIELD_ALIASES = {"tag": "tags", "heading": "headings", "section": "headings", "text": "body", "math": "mathwords"}
 BODY_BOOST = 1.5  # the same word in prose explains more than in a code block
 LOCK_WAIT = 60.0  # seconds a writer waits for another writer when there is no index to search
+WRITER_MB = 32  # postings held in memory before a writer spills them to disk (Whoosh: 128)
 MANY_PROCS_FROM = 1500  # documents; below this a single writer is faster than forking
 
 # progress(done, total, what): "indexing" while notes are read, "writing" while the index is
@@ -443,7 +444,7 @@ class SearchIndex:
         many = len(notes) >= MANY_PROCS_FROM and (os.cpu_count() or 1) > 1
         try:
             with _children_die_with_us():
-                writer = ix.writer(procs=2, multisegment=True) if many else ix.writer()
+                writer = ix.writer(procs=2, multisegment=True, limitmb=WRITER_MB) if many else ix.writer(limitmb=WRITER_MB)
                 self._feed(writer, notes, writer.add_document, progress)
             self._write_manifest(gen, self._wanted())
             atomic_write(self._pointer, gen.name)
@@ -467,7 +468,7 @@ class SearchIndex:
         stats = UpdateStats(added=sum(p not in have for p in todo), changed=sum(p in have for p in todo), removed=len(gone))
         if not todo and not gone:
             return stats
-        writer = self._ix.writer(timeout=30.0)
+        writer = self._ix.writer(timeout=30.0, limitmb=WRITER_MB)
         self._feed(writer, [by_path[p] for p in todo], writer.update_document, progress, drop=gone)
         self._write_manifest(self._gen, want)
         return stats
