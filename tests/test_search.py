@@ -384,3 +384,85 @@ def test_every_form_of_an_ize_word_finds_the_others(tmp_path):
     assert slugs(ix.search("diagonalizable")) == ["eig"]
     assert slugs(ix.search("normalizable")) == ["scale"]
     assert slugs(ix.search("diagonalizing")) == ["eig"]
+
+
+def _many_notes(root, count=130):
+    from tests.conftest import write_collection
+
+    files = {"_index.md": "---\ntitle: T\n---\nx\n", "01-p/_index.md": "---\ntitle: P\n---\nx\n",
+             "01-p/01-m/_index.md": "---\ntitle: M\n---\nx\n"}
+    for i in range(count):
+        files[f"01-p/01-m/{i:03d}-n.md"] = note(f"Note {i}", f"n{i}", f"Word{i} appears here, with gradient{i % 7}.")
+    return write_collection(root, files)
+
+
+def test_a_stopped_build_keeps_what_it_committed_and_the_next_one_resumes(tmp_path):
+    from mlnotes.search import BATCH_MIN
+
+    root = _many_notes(tmp_path / "c")
+    lib = load_library(root)
+    ix = SearchIndex(lib)
+
+    class Stop(Exception):
+        pass
+
+    def stop_late(done, total, what):
+        if done > BATCH_MIN + 5:  # inside the second part
+            raise Stop
+
+    try:
+        ix.open(progress=stop_late)
+    except Stop:
+        pass
+    # Nothing is taken for a complete index ...
+    assert not ix.is_current() and not (ix.folder / "current").exists()
+    assert (ix.folder / "building").exists()
+    # ... and the next build indexes only what the stopped one had not committed.
+    again = SearchIndex(load_library(root))
+    stats = again.open()
+    assert stats.rebuilt and 0 < stats.added < len(lib.notes)
+    assert again.is_current() and not (again.folder / "building").exists()
+    assert again.search("word3").hits[0].slug == "n3"  # committed by the first build
+    assert again.search("word129").hits[0].slug == "n129"  # added by the second
+    assert again.search("gradient2").total == len([i for i in range(130) if i % 7 == 2])
+    assert len([d for d in again.folder.iterdir() if d.is_dir()]) == 1
+
+
+def test_a_resumed_build_takes_in_notes_changed_or_removed_meanwhile(tmp_path):
+    from mlnotes.search import BATCH_MIN
+
+    root = _many_notes(tmp_path / "c")
+    ix = SearchIndex(load_library(root))
+
+    def stop_late(done, total, what):
+        if done > BATCH_MIN + 5:
+            raise KeyboardInterrupt
+
+    try:
+        ix.open(progress=stop_late)
+    except KeyboardInterrupt:
+        pass
+    first = root / "01-p" / "01-m" / "000-n.md"
+    first.write_text(note("Note 0", "n0", "Now about zebras."), encoding="utf-8")
+    (root / "01-p" / "01-m" / "001-n.md").unlink()
+    again = SearchIndex(load_library(root))
+    again.open()
+    assert slugs(again.search("zebras")) == ["n0"]
+    assert again.search("word0").total == 0 and again.search("word1").total == 0
+    assert again.search("word2").hits[0].slug == "n2"
+
+
+def test_a_build_stopped_before_its_first_part_leaves_nothing(tmp_path):
+    root = _many_notes(tmp_path / "c")
+    ix = SearchIndex(load_library(root))
+
+    def stop_early(done, total, what):
+        if done > 3:
+            raise KeyboardInterrupt
+
+    try:
+        ix.open(progress=stop_early)
+    except KeyboardInterrupt:
+        pass
+    assert not (ix.folder / "building").exists() and not (ix.folder / "current").exists()
+    assert not [d for d in ix.folder.iterdir() if d.is_dir()]

@@ -62,6 +62,8 @@ BODY_BOOST = 1.5  # the same word in prose explains more than in a code block
 LOCK_WAIT = 60.0  # seconds a writer waits for another writer when there is no index to search
 WRITER_MB = 32  # postings held in memory before a writer spills them to disk (Whoosh: 128)
 MANY_PROCS_FROM = 1500  # documents; below this a single writer is faster than forking
+BATCHES = 4  # a full build commits in this many parts (at least BATCH_MIN notes each), so a
+BATCH_MIN = 50  # stopped build keeps what it committed and the next one resumes from there
 
 # progress(done, total, what): "indexing" while notes are read, "writing" while the index is
 # written out (merged, flushed) after the last note.
@@ -289,19 +291,25 @@ class SearchIndex:
         return self.folder / "current"
 
     @property
+    def _building_pointer(self) -> Path:
+        return self.folder / "building"
+
+    @property
     def _lock_path(self) -> Path:
         return self.folder / "write.lock"
 
-    def _current_gen(self) -> Path | None:
+    def _current_gen(self, pointer: Path | None = None) -> Path | None:
         try:
-            name = self._pointer.read_text(encoding="utf-8").strip()
+            name = (pointer or self._pointer).read_text(encoding="utf-8").strip()
         except OSError:
             return None
         if not re.fullmatch(rf"v{FORMAT}-[0-9a-f]{{12}}", name):
             return None  # another format's index, or garbage: rebuild
         return self.folder / name
 
-    def _manifest_data(self, gen: Path) -> dict | None:
+    def _manifest_data(self, gen: Path, partial: bool = False) -> dict | None:
+        """The generation's manifest; one written mid-build (``complete`` false) only when
+        ``partial`` is asked for."""
         try:
             data = json.loads((gen / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, ValueError):
@@ -310,21 +318,24 @@ class SearchIndex:
             return None
         if not isinstance(data.get("notes"), dict) or not isinstance(data.get("files"), dict):
             return None
+        if data.get("complete") is not True and not partial:
+            return None
         return data
 
     def _manifest(self, gen: Path) -> dict[str, str] | None:
         data = self._manifest_data(gen)
         return data["notes"] if data else None
 
-    def _write_manifest(self, gen: Path, notes: dict[str, str]) -> None:
+    def _write_manifest(self, gen: Path, notes: dict[str, str], complete: bool = True) -> None:
         files = {name: [size, mtime, _crc(gen / name)] for name, (size, mtime) in _stat_files(gen).items()}
-        atomic_write(gen / "manifest.json", json.dumps({"format": FORMAT, "notes": notes, "files": files}))
+        data = {"format": FORMAT, "complete": complete, "notes": notes, "files": files}
+        atomic_write(gen / "manifest.json", json.dumps(data))
 
-    def _intact(self, gen: Path) -> bool:
+    def _intact(self, gen: Path, partial: bool = False) -> bool:
         """The generation's files are the ones written: same names and sizes, and, for a file
         touched since (its time changed), the same checksum. Random bytes written into a
         segment are caught here instead of as wrong results or a decompression error."""
-        data = self._manifest_data(gen)
+        data = self._manifest_data(gen, partial)
         if data is None:
             return False
         written = data["files"]
@@ -436,28 +447,71 @@ class SearchIndex:
         except (TimeoutError, OSError):
             pass  # a writer is at work, or the cache is read-only: leave them
 
-    def _rebuild(self, progress: Progress | None) -> UpdateStats:
-        gen = self.folder / f"v{FORMAT}-{uuid.uuid4().hex[:12]}"
-        gen.mkdir(parents=True)
-        ix = windex.create_in(str(gen), self.schema)
-        notes = self.lib.notes
-        many = len(notes) >= MANY_PROCS_FROM and (os.cpu_count() or 1) > 1
+    def _rebuild(self, progress: Progress | None, resume: bool = True) -> UpdateStats:
+        """A complete index in a new generation, committed in parts: a build stopped by a
+        quit, ctrl+c or an error keeps the parts it committed (as "building", never taken
+        for a complete index) and the next build resumes from them."""
+        gen, ix, have = self._resumable() if resume else (None, None, {})
+        if gen is None:
+            self._remove_old_generations(keep=self._current_gen())  # an abandoned partial build
+            gen = self.folder / f"v{FORMAT}-{uuid.uuid4().hex[:12]}"
+            gen.mkdir(parents=True)
+            ix = windex.create_in(str(gen), self.schema)
+            atomic_write(self._building_pointer, gen.name)
+        want = self._wanted()
+        todo = [n for n in self.lib.notes if have.get(str(n.path)) != want[str(n.path)]]
+        gone = [path for path in have if path not in want]
+        size = max(BATCH_MIN, -(-len(todo) // BATCHES))
+        batches = [todo[i : i + size] for i in range(0, len(todo), size)] or [[]]
+        done, had = 0, set(have)
         try:
-            with _children_die_with_us():
-                writer = ix.writer(procs=2, multisegment=True, limitmb=WRITER_MB) if many else ix.writer(limitmb=WRITER_MB)
-                self._feed(writer, notes, writer.add_document, progress)
-            self._write_manifest(gen, self._wanted())
+            for k, batch in enumerate(batches):
+                many = len(batch) >= MANY_PROCS_FROM and (os.cpu_count() or 1) > 1
+
+                def step(i: int, _n: int, what: str, done=done, last=k == len(batches) - 1) -> None:
+                    if progress:
+                        progress(done + i, len(todo), what if last else "indexing")
+
+                with _children_die_with_us():
+                    writer = ix.writer(procs=2, multisegment=True, limitmb=WRITER_MB) if many else ix.writer(limitmb=WRITER_MB)
+
+                    def put(writer=writer, **doc) -> None:  # replace what a stopped build indexed
+                        (writer.update_document if doc["path"] in had else writer.add_document)(**doc)
+
+                    self._feed(writer, batch, put, step, drop=gone if k == 0 else ())
+                for path in gone if k == 0 else ():
+                    have.pop(path, None)
+                have.update({str(n.path): want[str(n.path)] for n in batch})
+                done += len(batch)
+                self._write_manifest(gen, have, complete=k == len(batches) - 1)
             atomic_write(self._pointer, gen.name)
+            self._building_pointer.unlink(missing_ok=True)
         except BaseException:
-            shutil.rmtree(gen, ignore_errors=True)
+            if not have:  # nothing committed: nothing to resume
+                shutil.rmtree(gen, ignore_errors=True)
+                self._building_pointer.unlink(missing_ok=True)
             raise
         self._gen, self._ix = gen, ix
-        return UpdateStats(added=len(notes), rebuilt=True)
+        return UpdateStats(added=len(todo), rebuilt=True)
+
+    def _resumable(self):
+        """The generation a stopped build left, opened, with the notes it holds; or Nones."""
+        gen = self._current_gen(self._building_pointer)
+        if gen is None or not self._intact(gen, partial=True):
+            return None, None, {}
+        try:
+            ix = self._open_gen(gen)
+        except Exception:
+            return None, None, {}
+        return gen, ix, dict(self._manifest_data(gen, partial=True)["notes"])
 
     def _remove_old_generations(self, keep: Path | None) -> None:
         for child in self.folder.iterdir():
             if child.is_dir() and child != keep:
                 shutil.rmtree(child, ignore_errors=True)
+        building = self._current_gen(self._building_pointer)
+        if building is not None and building != keep:
+            self._building_pointer.unlink(missing_ok=True)
 
     def _update(self, progress: Progress | None) -> UpdateStats:
         have = self._manifest(self._gen) or {}

@@ -339,7 +339,8 @@ class ReaderApp(App):
 
         def progress(done: int, total: int, what: str) -> None:
             # Quitting cancels this worker: stop between two notes. The build discards what
-            # it wrote (never a half index taken as complete) and the next start begins again.
+            # it had not committed (never a half index taken as complete) and the next start
+            # resumes from the parts it committed.
             if worker.is_cancelled or self._quitting:
                 raise BuildCancelled
             if what == "writing":
