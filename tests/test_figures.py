@@ -240,3 +240,15 @@ def test_show_piped_draws_a_plain_chart_and_check_reports_a_broken_one(tmp_path)
     check = run("check", notes=notes)
     assert check.returncode == 1
     assert check.stdout.strip().endswith("01-f.md:23: figure: series 1: only the math functions can be called: os.getcwd()")
+
+
+def test_listed_points_are_drawn_one_by_one_and_curves_are_joined():
+    from mlnotes.figures import draw, parse
+
+    fig = parse("title: t\nx: [0, 4]\nseries:\n  - label: measured\n    points: [[0, 0], [1, 3], [2, 1], [3, 4], [4, 2]]\n")
+    chart = [line for line in draw(fig, 60, color=False) if line.lstrip().startswith(("│", "┤")) or "┤" in line]
+    assert sum(line.count("•") for line in chart) == 5  # five measurements, nothing drawn between them
+    curve = parse("title: t\nx: [0, 4]\nseries:\n  - label: model\n    y: x\n")
+    assert sum(line.count("•") for line in draw(curve, 60, color=False)) > 20  # a joined line
+    legend = draw(fig, 60, color=True)[-1]
+    assert "●" in legend and "──" not in legend

@@ -345,6 +345,7 @@ def _evaluator():
 
 COLOURS = [12, 9, 10, 11, 13, 14, 208, 15]  # 256-colour codes, one per series
 MARKERS = ["•", "+", "x", "o", "*", "#", "%", "@"]  # without colour, one character per series
+POINT = "●"  # a listed (measured) point in colour: drawn alone, never joined to the next
 _plot_lock = threading.Lock()  # plotext draws on one module-level figure
 
 
@@ -368,11 +369,14 @@ def draw(fig: Figure, width: int, color: bool = True) -> list[str]:
         fx = math.log10 if fig.xscale == "log" else float
         fy = math.log10 if fig.yscale == "log" else float
         for k, (label, runs) in enumerate(data):
-            symbol = "braille" if color else MARKERS[k % len(MARKERS)]
+            # A curve is sampled and joined; listed points are measurements, drawn one by one
+            # so the chart never shows values between them that nobody measured.
+            listed = bool(fig.series[k].points)
+            symbol = (POINT if listed else "braille") if color else MARKERS[k % len(MARKERS)]
             marker = plotext.marker(symbol, pixel=plotext.pixel(foreground=COLOURS[k % len(COLOURS)]) if color else None)
             for run in runs:
                 signal = plot.signal([fx(p[0]) for p in run], [fy(p[1]) for p in run], marker=marker)
-                if len(run) > 1:
+                if len(run) > 1 and not listed:
                     signal.lines()
                 plot.draw(signal)
         if fig.xlabel:
@@ -433,7 +437,7 @@ def _legend(fig: Figure, width: int, color: bool) -> list[str]:
 
     lines, line, used = [], "    ", 4
     for k, series in enumerate(fig.series):
-        sample = "──" if color else MARKERS[k % len(MARKERS)] * 2
+        sample = (f" {POINT}" if series.points else "──") if color else MARKERS[k % len(MARKERS)] * (1 if series.points else 2)
         if color:
             sample = f"\x1b[38;5;{COLOURS[k % len(COLOURS)]}m{sample}\x1b[0m"
         size = 3 + cell_len(series.label)
