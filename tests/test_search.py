@@ -417,10 +417,14 @@ def test_a_stopped_build_keeps_what_it_committed_and_the_next_one_resumes(tmp_pa
     # Nothing is taken for a complete index ...
     assert not ix.is_current() and not (ix.folder / "current").exists()
     assert (ix.folder / "building").exists()
-    # ... and the next build indexes only what the stopped one had not committed.
+    # ... and the next build indexes only what the stopped one had not committed (a writer
+    # killed mid-part can leave loose segment files: they go).
+    building = ix.folder / (ix.folder / "building").read_text().strip()
+    (building / "MAIN_strayfile0000.trm").write_bytes(b"x")
     again = SearchIndex(load_library(root))
     stats = again.open()
-    assert stats.rebuilt and 0 < stats.added < len(lib.notes)
+    assert stats.rebuilt and 0 < stats.added < len(lib.notes) and stats.resumed == len(lib.notes) - stats.added
+    assert not (building / "MAIN_strayfile0000.trm").exists()
     assert again.is_current() and not (again.folder / "building").exists()
     assert again.search("word3").hits[0].slug == "n3"  # committed by the first build
     assert again.search("word129").hits[0].slug == "n129"  # added by the second

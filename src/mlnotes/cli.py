@@ -394,7 +394,8 @@ def cmd_index(args) -> int:
     if not (stats.rebuilt or stats.added or stats.changed or stats.removed):
         print(f"index is up to date: {len(lib.notes)} notes")
     elif stats.rebuilt:
-        print(f"indexed {len(lib.notes)} notes in {stats.seconds:.2f} s")
+        kept = f" ({stats.resumed} kept from a stopped build)" if stats.resumed else ""
+        print(f"indexed {len(lib.notes)} notes in {stats.seconds:.2f} s{kept}")
     else:
         print(f"index updated in {stats.seconds:.2f} s: {stats.added} added, {stats.changed} changed, {stats.removed} removed")
     return EXIT_OK

@@ -154,6 +154,7 @@ class UpdateStats:
     changed: int = 0
     removed: int = 0
     rebuilt: bool = False
+    resumed: int = 0  # notes a stopped build had already indexed, kept by this one
     seconds: float = 0.0
     notice: str = ""  # when searching an index that could not be brought up to date
 
@@ -195,6 +196,14 @@ def _stat_files(gen: Path) -> dict[str, tuple[int, int]]:
                 st = entry.stat()
                 out[entry.name] = (st.st_size, st.st_mtime_ns)
     return out
+
+
+def _drop_strays(gen: Path) -> None:
+    """Remove the loose segment files a cancelled writer left (committed segments are single
+    .seg files); called under the write lock, with no writer open."""
+    for entry in gen.iterdir():
+        if entry.is_file() and entry.name.startswith("MAIN_") and entry.suffix not in (".seg",) and entry.name != "MAIN_WRITELOCK":
+            entry.unlink(missing_ok=True)
 
 
 def _crc(path: Path) -> int:
@@ -484,6 +493,7 @@ class SearchIndex:
                 have.update({str(n.path): want[str(n.path)] for n in batch})
                 done += len(batch)
                 self._write_manifest(gen, have, complete=k == len(batches) - 1)
+            _drop_strays(gen)
             atomic_write(self._pointer, gen.name)
             self._building_pointer.unlink(missing_ok=True)
         except BaseException:
@@ -492,7 +502,7 @@ class SearchIndex:
                 self._building_pointer.unlink(missing_ok=True)
             raise
         self._gen, self._ix = gen, ix
-        return UpdateStats(added=len(todo), rebuilt=True)
+        return UpdateStats(added=len(todo), rebuilt=True, resumed=len(want) - len(todo))
 
     def _resumable(self):
         """The generation a stopped build left, opened, with the notes it holds; or Nones."""
