@@ -9,6 +9,7 @@ import re
 import pytest
 
 from mlnotes.library import load_library
+from mlnotes.outline import outline
 from mlnotes.texmath import to_inline
 from mlnotes.tui.app import ReaderApp
 from mlnotes.tui.note_view import NoteView
@@ -331,3 +332,30 @@ def test_the_outline_reads_formulas_and_code_blocks_as_the_renderer_does():
         fences = [(t.info.strip(), t.content, t.map[0]) for t in parser.parse(o.text) if t.type == "fence"]
         assert [(b.info, b.content, b.line) for b in o.code_blocks] == fences, n.path
         assert all(b.language for b in o.code_blocks), n.path
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "Some text\n$$\nx = 1\n$$\nmore\n",  # $$ cannot interrupt a paragraph: inline
+        "1. item text\n$$\nx = 1\n$$\n",  # lazy continuation of a list item
+        "1. item text\n   $$\n   x = 1\n   $$\n",
+        "Some text\n\n$$\nx = 1\n$$\n",  # a display formula
+        "1. item text\n\n   $$\n   x = 1\n   $$\n",  # a display formula inside the item
+        "# H\n$$\nx = 1\n$$\n",
+        "$$\na\n$$\n$$\nb\n$$\n",
+    ],
+)
+def test_display_or_inline_as_the_renderer_decides(source):
+    from mlnotes.markdown import iter_math
+
+    drawn = [(line - 1, " ".join(tex.split()), display) for line, tex, display in iter_math(source)]
+    assert [(f.line, " ".join(f.tex.split()), f.display) for f in outline(source).formulas] == drawn
+
+
+def test_check_warns_when_a_display_formula_would_be_drawn_inline():
+    from mlnotes.markdown import math_problems
+
+    problems = math_problems("Some text\n$$\nx = 1\n$$\n")
+    assert problems and problems[0][0] == 2 and "blank line" in problems[0][1]
+    assert math_problems("Some text\n\n$$\nx = 1\n$$\n") == []

@@ -169,11 +169,15 @@ def math_problems(source: str) -> list[tuple[int, str]]:
     where text is nested past the parser's limit (it is dropped)."""
     source = clean(source)
     problems = []
-    for line, tex, _display in iter_math(source):
+    lines = source.splitlines()
+    for line, tex, display in iter_math(source):
         error = texmath.check(tex)
         if error is not None:
             problems.append((line, f"{error}: {_excerpt(tex)}"))
-    lines = source.splitlines()
+        elif not display and 0 < line <= len(lines) and lines[line - 1].strip().startswith("$$"):
+            # $$ cannot interrupt a paragraph: it goes on the text's line, drawn inline
+            problems.append((line, "$$ right after a line of text is drawn inline, in the paragraph: "
+                                   "leave a blank line before it for a display formula"))
     parser = _parser()
     tokens = parser.parse(source)
     cut = nesting_cut(tokens)

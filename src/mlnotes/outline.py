@@ -9,6 +9,8 @@ matters to structure:
 - fenced code (````` ``` ````` or ``~~~``, closed by a fence of the same kind at least as long)
   holds no headings, links or math;
 - ``$$`` on a line opens display math, closed by a line ending in ``$$`` or by a blank line;
+  right after a line of text it cannot interrupt the paragraph, so it is math in that
+  paragraph's flow (``display`` false), as the renderer draws it;
 - ATX headings ``#`` to ``######``; the text before the first heading is a section without a
   title (level 0);
 - HTML comments (``<!-- ... -->``, on one line or many) are part of no section's text;
@@ -265,12 +267,13 @@ def outline(body: str) -> Outline:
     fence_at, fence_info, code, indent = 0, "", [], 0
     display: list[str] | None = None
     display_at = 0
+    display_block = True  # False: the $$ continues a paragraph and flows with its text
     in_comment = False
     headings: list[tuple[int, int, str]] = []  # (line, level, heading as written)
 
     def end_display() -> None:
         nonlocal display
-        out.formulas.append(Formula("\n".join(display).strip(), display_at, True))
+        out.formulas.append(Formula("\n".join(display).strip(), display_at, display_block))
         display = None
 
     for i, line in enumerate(raw):
@@ -328,12 +331,13 @@ def outline(body: str) -> Outline:
             kinds.append(BLANK)
             continue
         if stripped.startswith("$$"):
+            in_paragraph = bool(kinds) and kinds[-1] == TEXT
             kinds.append(MATH)
             rest = stripped[2:]
             if rest.endswith("$$") and len(rest) >= 2:
-                out.formulas.append(Formula(rest[:-2].strip(), i, True))
+                out.formulas.append(Formula(rest[:-2].strip(), i, not in_paragraph))
             else:
-                display, display_at = [rest], i
+                display, display_at, display_block = [rest], i, not in_paragraph
             continue
         h = _HEADING.match(line)
         if h and h.group(2).strip():
