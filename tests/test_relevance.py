@@ -54,7 +54,7 @@ CASES = [
  ("why does averaging trees reduce variance","decision-trees-and-ensembles"),
  ("how do I avoid leaking the target into features","feature-engineering"),
  ("what happens when the learning rate is too large",("gradient-descent","gradient-methods","bridge-adam-and-learning-rate-theory")),
- ("why is my training data wrong after a backfill","batch-pipelines-and-elt"),
+ ("why is my training data wrong after a backfill",("batch-pipelines-and-elt","ml-data-pipelines")),  # the latter covers feature backfills
  ("how many rows do I need to sample to catch bad data","data-quality-and-testing"),
  ("when is a matrix diagonalizable","eigenvalues-eigenvectors-and-diagonalization"),
  # synonyms / abbreviations not in titles
