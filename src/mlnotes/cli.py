@@ -327,26 +327,32 @@ def cmd_list(args) -> int:
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return EXIT_OK
-    done = sum(n.slug in read for n in lib.notes)
-    lines: list[list[tuple[str, str]]] = [[(lib.title, "bold"), (f"  {len(lib.notes)} notes · {done} read · {lib.module_count} modules · {len(lib.parts)} parts", "dim")]]
-
-    def branch(guide: str, last: bool, pieces: list[tuple[str, str]]) -> str:
-        lines.append([(guide + ("└── " if last else "├── "), ""), *pieces])
-        return guide + ("    " if last else "│   ")
-
-    for i, part in enumerate(lib.parts):
-        in_part = branch("", i == len(lib.parts) - 1, [(part.title, "bold"), (f" · {sum(n.slug in read for n in part.notes)}/{len(part.notes)} read", "dim")])
-        for j, module in enumerate(part.modules):
-            notes = shown(module.notes)
-            in_module = branch(in_part, j == len(part.modules) - 1, [(module.title, ""), (f" · {sum(n.slug in read for n in module.notes)}/{len(module.notes)}", "dim")])
-            for k, note in enumerate(notes):
-                mark = "✓ " if note.slug in read else "  "
-                branch(in_module, k == len(notes) - 1, [(mark, "green"), (note.title, ""), (f"  {note.slug}", "dim")])
-    _print_lines(lines)
+    _print_lines(_tree_lines(lib, read, shown))
     return EXIT_OK
 
 
-def _print_lines(lines: list[list[tuple[str, str]]]) -> None:
+def _tree_lines(lib, read: set[str], shown):
+    """The collection as a tree, one line at a time, so a long listing starts at once and a
+    closed pipe (``| head``) stops it early."""
+    done = sum(n.slug in read for n in lib.notes)
+    yield [(lib.title, "bold"), (f"  {len(lib.notes)} notes · {done} read · {lib.module_count} modules · {len(lib.parts)} parts", "dim")]
+
+    def branch(guide: str, last: bool, pieces: list[tuple[str, str]]):
+        return [(guide + ("└── " if last else "├── "), ""), *pieces], guide + ("    " if last else "│   ")
+
+    for i, part in enumerate(lib.parts):
+        line, in_part = branch("", i == len(lib.parts) - 1, [(part.title, "bold"), (f" · {sum(n.slug in read for n in part.notes)}/{len(part.notes)} read", "dim")])
+        yield line
+        for j, module in enumerate(part.modules):
+            notes = shown(module.notes)
+            line, in_module = branch(in_part, j == len(part.modules) - 1, [(module.title, ""), (f" · {sum(n.slug in read for n in module.notes)}/{len(module.notes)}", "dim")])
+            yield line
+            for k, note in enumerate(notes):
+                mark = "✓ " if note.slug in read else "  "
+                yield branch(in_module, k == len(notes) - 1, [(mark, "green"), (note.title, ""), (f"  {note.slug}", "dim")])[0]
+
+
+def _print_lines(lines) -> None:
     """Styled lines on a terminal; plain ones, one per line and never wrapped, in a pipe (and
     without loading Rich, which would cost more than the listing itself)."""
     if sys.stdout.isatty():
@@ -356,7 +362,9 @@ def _print_lines(lines: list[list[tuple[str, str]]]) -> None:
         for pieces in lines:
             console.print(Text.assemble(*pieces, no_wrap=True, overflow="ellipsis"))
         return
-    sys.stdout.write("".join("".join(text for text, _ in pieces).rstrip() + "\n" for pieces in lines))
+    write = sys.stdout.write
+    for pieces in lines:
+        write("".join(text for text, _ in pieces).rstrip() + "\n")
     sys.stdout.flush()  # a closed pipe (``| head``) raises here, inside main's quiet handler
 
 

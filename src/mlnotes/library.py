@@ -23,6 +23,7 @@ import difflib
 import math
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -442,13 +443,17 @@ class Library:
         return sum(len(p.modules) for p in self.parts)
 
 
-def _note_paths(root: Path, problems: list) -> list[Path]:
-    """Every ``*.md`` file but ``_index.md`` under ``root``, skipping hidden entries. Walked
-    with a stack, not recursion, to at most MAX_DEPTH folders deep; a folder met twice
-    through symbolic links is walked once."""
-    found: list[Path] = []
+def _note_files(root: str, problems: list) -> tuple[list[tuple[str, str, os.stat_result]], list[str]]:
+    """Every note file under ``root`` (``*.md`` but ``_index.md``, hidden entries skipped) as
+    (path relative to root, full path, stat), and the relative folders, one or two levels
+    down, that hold an ``_index.md``. Plain strings and ``os.scandir``: at 10,000 notes
+    ``pathlib`` objects cost more than the walk. Walked with a stack, not recursion, to at most
+    MAX_DEPTH folders deep; a folder met twice through symbolic links is walked once."""
+    found: list[tuple[str, str, os.stat_result]] = []
+    pages: list[str] = []
     seen: set[tuple[int, int]] = set()
-    stack = [(str(root), 0)]
+    skip = len(root) + 1
+    stack = [(root, 0)]
     while stack:
         folder, depth = stack.pop()
         try:
@@ -460,7 +465,8 @@ def _note_paths(root: Path, problems: list) -> list[Path]:
             continue
         with entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
                 try:
                     if entry.is_dir():
@@ -472,11 +478,16 @@ def _note_paths(root: Path, problems: list) -> list[Path]:
                             problems.append(Problem(Path(entry.path), 0, f"folder nested deeper than {MAX_DEPTH} levels: skipped"))
                         else:
                             stack.append((entry.path, depth + 1))
-                    elif entry.name.endswith(NOTE_SUFFIX) and entry.name != INDEX_NAME:
-                        found.append(Path(entry.path))
+                    elif name == INDEX_NAME:
+                        if 1 <= depth <= 2:
+                            pages.append(folder[skip:])
+                    elif name.endswith(NOTE_SUFFIX):
+                        st = entry.stat()
+                        if stat.S_ISREG(st.st_mode):
+                            found.append((entry.path[skip:], entry.path, st))
                 except OSError as exc:
                     problems.append(Problem(Path(entry.path), 0, f"cannot be read: {exc.strerror or exc}"))
-    return found
+    return found, pages
 
 
 def _index_record(path: Path, st) -> dict:
@@ -610,21 +621,20 @@ def load_library(root: Path | str, cache=None) -> Library:
             part.modules.append(module)
         return module
 
-    paths = sorted(_note_paths(root, lib.problems))
+    files, pages = _note_files(str(root), lib.problems)
+    files.sort(key=lambda f: f[0].split(os.sep))
 
-    for path in paths:
-        rel = path.relative_to(root)
-        if any(part.startswith(".") for part in rel.parts):
-            continue
-        try:
-            st = path.stat()
-            if not path.is_file():
-                continue
-        except OSError as exc:
-            lib.problems.append(Problem(path, 0, f"cannot be read: {exc.strerror or exc}"))
-            continue
-        key = str(rel)
+    for rel, full, st in files:
+        key = rel
         record = records.get(key)
+        folders = rel.split(os.sep)
+        name = folders.pop()
+        part_key = folders[0] if folders else ""
+        module_key = os.sep.join(folders[:2]) or "."  # ".": notes at the top of the folder
+        part = parts.get(part_key) or ensure_part(part_key, root / part_key if part_key else root)
+        module = modules.get(module_key) or ensure_module(module_key, root / module_key, part)
+        # A child of the module's folder Path is cheaper to make than a Path parsed whole.
+        path = module.path / name if len(folders) <= 2 else Path(full)
         if record is None or record["mtime_ns"] != st.st_mtime_ns or record["size"] != st.st_size:
             try:
                 record, _ = _note_record(path, st)
@@ -635,18 +645,13 @@ def load_library(root: Path | str, cache=None) -> Library:
         for line, message in record["problems"]:
             lib.problems.append(Problem(path, line, message))
 
-        folders = rel.parts[:-1]
-        part_folder = root / folders[0] if folders else root
-        module_folder = root / folders[0] / folders[1] if len(folders) >= 2 else part_folder
-        part = ensure_part(folders[0] if folders else "", part_folder)
-        module = ensure_module(str(module_folder.relative_to(root)), module_folder, part)
         note = Note(
             slug=record["slug"],
             title=record["title"],
             path=path,
             part=part.key,
             module=module.key,
-            order=ordering(path.name[: -len(NOTE_SUFFIX)]),
+            order=ordering(name[: -len(NOTE_SUFFIX)]),
             summary=record["summary"],
             tags=tuple(record["tags"]),
             prerequisites=tuple(record["prerequisites"]),
@@ -661,13 +666,11 @@ def load_library(root: Path | str, cache=None) -> Library:
         module.notes.append(note)
 
     # Folders with an _index.md but no notes yet still belong to the tree.
-    for index in sorted(root.glob("*/" + INDEX_NAME)) + sorted(root.glob("*/*/" + INDEX_NAME)):
-        rel = index.parent.relative_to(root)
-        if any(p.startswith(".") for p in rel.parts):
-            continue
-        part = ensure_part(rel.parts[0], root / rel.parts[0])
-        if len(rel.parts) == 2:
-            ensure_module(str(rel), index.parent, part)
+    for rel in sorted(pages, key=lambda r: (r.count(os.sep), r)):
+        folders = rel.split(os.sep)
+        part = parts.get(folders[0]) or ensure_part(folders[0], root / folders[0])
+        if len(folders) == 2 and rel not in modules:
+            ensure_module(rel, root / rel, part)
 
     if cache is not None and fresh != records:
         cache.save(fresh)

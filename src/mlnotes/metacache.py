@@ -4,17 +4,24 @@ Loading 10,000 notes would otherwise parse 10,000 frontmatters and scan every bo
 cache an unchanged collection loads with a ``stat`` per file. The cache is a plain JSON file
 in the user cache folder; a missing, corrupt or old-format file is simply rebuilt, and a
 record whose fields have the wrong types (a damaged or hand-edited file) is dropped, so its
-note is read again instead of crashing every command.
+note is read again instead of crashing every command. Checking every field of 10,000 records
+costs more than reading them, so the file carries a digest of its records as written: when it
+matches, the records are ours and unchanged, and only a file that fails it is checked field by
+field.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 from mlnotes.paths import atomic_write, cache_dir, collection_key
 
-FORMAT = 2  # 2: links carry their section, notes their section anchors
+FORMAT = 3  # 2: links carry their section, notes their section anchors; 3: a digest of the records
+_HEAD = b'{"format": %d, "digest": "' % FORMAT
+_DIGEST_LEN = 32
+_MID = b'", "notes": '
 
 
 class MetaCache:
@@ -27,8 +34,15 @@ class MetaCache:
 
     def load(self) -> dict[str, dict]:
         try:
-            data = json.loads(self.path.read_bytes().decode("utf-8"))
-        except (OSError, ValueError, RecursionError):
+            raw = self.path.read_bytes()
+        except OSError:
+            return {}
+        trusted = _trusted(raw)
+        if trusted is not None:
+            return trusted
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (ValueError, RecursionError):
             return {}
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("notes"), dict):
             return {}
@@ -37,9 +51,29 @@ class MetaCache:
     def save(self, records: dict[str, dict]) -> None:
         try:
             # ASCII escapes keep file names that are not UTF-8 (surrogate escapes) writable
-            atomic_write(self.path, json.dumps({"format": FORMAT, "notes": records}))
+            body = json.dumps(records).encode("ascii")
+            atomic_write(self.path, (_HEAD + _digest(body) + _MID).decode("ascii") + body.decode("ascii") + "}")
         except (OSError, ValueError):
             pass  # a read-only cache folder costs speed, never correctness
+
+
+def _digest(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=_DIGEST_LEN // 2).hexdigest().encode("ascii")
+
+
+def _trusted(raw: bytes) -> dict | None:
+    """The records of a file exactly as ``save`` wrote it (its digest matches), else None."""
+    start = len(_HEAD) + _DIGEST_LEN + len(_MID)
+    if not (raw.startswith(_HEAD) and raw[len(_HEAD) + _DIGEST_LEN : start] == _MID and raw.endswith(b"}")):
+        return None
+    body = raw[start:-1]
+    if _digest(body) != raw[len(_HEAD) : len(_HEAD) + _DIGEST_LEN]:
+        return None
+    try:
+        records = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    return records if isinstance(records, dict) else None
 
 
 _TEXT = ("title", "summary")
