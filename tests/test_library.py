@@ -174,3 +174,16 @@ def test_metadata_cache_reuses_unchanged_files(small, tmp_path):
     assert third.get("vectors").title == "Vectors Renamed"
     cache.path.write_text("{not json")
     assert load_library(small, cache=cache).get("vectors").title == "Vectors Renamed"
+
+
+def test_bodies_and_outlines_are_kept_for_recent_notes_only(tmp_path):
+    """A full index build reads every note; the library must not keep them all in memory."""
+    from mlnotes.library import RECENT_NOTES
+
+    files = {f"01-p/01-m/{i:03d}-n{i}.md": note(f"Note {i}", f"n{i}", f"Body {i}.\n\n## Part {i}\n\nMore.") for i in range(RECENT_NOTES + 20)}
+    lib = load_library(write_collection(tmp_path / "many", files))
+    for n in lib.notes:
+        assert lib.outline(n).sections[-1].title == f"Part {n.slug[1:]}"
+    assert len(lib._bodies) <= RECENT_NOTES and len(lib._outlines) <= RECENT_NOTES
+    first = lib.notes[0]
+    assert "Body 0." in lib.body(first) and lib.outline(first).sections[-1].title == "Part 0"

@@ -1065,3 +1065,31 @@ async def test_notes_added_changed_or_removed_while_reading_appear_without_a_res
             sidebar_label(app, "third")
         await settle(pilot, app, lambda: app.index is not None and app.index.search("owls").hits)
         assert [h.slug for h in app.index.search("owls").hits] == ["fourth"]
+
+
+async def test_sidebar_makes_a_module_s_notes_when_it_is_opened(small):
+    """The tree holds parts and modules up front; a module's notes appear when the reader
+    opens it, or when a note of it is opened from elsewhere (and the cursor lands there)."""
+
+    def note_nodes(tree) -> set[str]:
+        stack, found = [tree.root], set()
+        while stack:
+            node = stack.pop()
+            if node.data is not None and node.data.is_note:
+                found.add(node.data.key)
+            stack.extend(node.children)
+        return found
+
+    app = ReaderApp(load_library(small))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot, app)
+        tree = app.query_one("#sidebar")
+        assert note_nodes(tree) == set()
+        await pilot.press("down", "enter", "down", "enter")  # open Mathematics, then Linear Algebra
+        await settle(pilot, app, lambda: note_nodes(tree) == {"vectors", "matrices"})
+        await pilot.press("down")
+        await settle(pilot, app, lambda: "A vector space" in shown(app))
+        app.open_note("trees")
+        await settle(pilot, app, lambda: app.current is not None and app.current.slug == "trees")
+        await settle(pilot, app, lambda: tree.cursor_node is not None and tree.cursor_node.data == note_page("trees"))
+        assert note_nodes(tree) == {"vectors", "matrices", "regression", "trees"}

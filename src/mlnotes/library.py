@@ -24,8 +24,11 @@ import math
 import os
 import re
 import stat
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from mlnotes.outline import Outline, anchor_of, outline
 from mlnotes.sanitize import clean, clean_name, one_line
@@ -37,6 +40,7 @@ INDEX_NAME = "_index.md"
 MAX_NOTE_BYTES = 4 * 1024 * 1024
 MAX_FRONTMATTER_BYTES = 64 * 1024
 MAX_DEPTH = 24
+T = TypeVar("T")
 WORDS_PER_MINUTE = 220
 LEVELS = ("intro", "intermediate", "advanced")
 
@@ -287,6 +291,35 @@ def scan_body(body: str, body_line: int) -> tuple[int, list[Link], str | None, l
 # --------------------------------------------------------------------------- the library
 
 
+RECENT_NOTES = 48  # bodies and outlines kept in memory
+
+
+class _Recent(Generic[T]):
+    """A small least-recently-used map, safe to share between the reader's threads."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._items: OrderedDict[Path, T] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: Path) -> T | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Path, value: T) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
 class Library:
     """A loaded notes collection: parts → modules → notes, in reading order."""
 
@@ -300,8 +333,11 @@ class Library:
         self.by_slug: dict[str, Note] = {}
         self.backlinks: dict[str, list[Note]] = {}
         self.problems: list[Problem] = []
-        self._bodies: dict[Path, str] = {}
-        self._outlines: dict[Path, Outline] = {}
+        # Recently read bodies and outlines. Bounded: a full index build reads every note,
+        # and holding all of them would cost the reader tens of MB at 164 notes and GBs at
+        # 10,000.
+        self._bodies: _Recent[str] = _Recent(RECENT_NOTES)
+        self._outlines: _Recent[Outline] = _Recent(RECENT_NOTES)
 
     # -- lookups
 
@@ -394,14 +430,15 @@ class Library:
             return f"*This note cannot be read: {exc.strerror or exc}.*"
         text, _ = decode(raw)
         body = parse_text(text).body
-        self._bodies[note.path] = body
+        self._bodies.put(note.path, body)
         return body
 
     def outline(self, note: Note) -> Outline:
         """The note's outline: sections, links, formulas and code blocks (see :mod:`mlnotes.outline`)."""
         cached = self._outlines.get(note.path)
         if cached is None:
-            cached = self._outlines[note.path] = outline(self.body(note))
+            cached = outline(self.body(note))
+            self._outlines.put(note.path, cached)
         return cached
 
     def link_title(self, target: str, section: str | None = None) -> str | None:

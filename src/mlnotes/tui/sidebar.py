@@ -4,6 +4,10 @@ It draws the labels (read counts, read marks, bookmarks) from the library and th
 state it is given, keeps each page's node so the reader can follow a note opened elsewhere,
 and tells the app what the reader did with two messages: ``Previewed`` when the cursor has
 rested on a page for a moment, ``Chosen`` when a note is opened with enter.
+
+A module's notes become nodes only when the module is first opened (by the reader, or to
+follow a note opened elsewhere): at 10,000 notes a tree built whole up front costs the
+reader's first paint several times over.
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ class Sidebar(Tree):
     # ------------------------------------------------------------------ contents
 
     def _fill(self, expanded: set[Page]) -> None:
-        """The parts, modules and notes of the library; the pages in ``expanded`` open."""
+        """The parts and modules of the library; the pages in ``expanded`` open."""
         self._page_nodes = {}
         for part in self.lib.parts:
             ppage = Page("part", part.key)
@@ -55,10 +59,26 @@ class Sidebar(Tree):
             self._page_nodes[ppage] = pnode
             for module in part.modules:
                 mpage = Page("module", module.key)
-                mnode = pnode.add(self._module_label(module), data=mpage, expand=mpage in expanded)
+                mnode = pnode.add(self._module_label(module), data=mpage, allow_expand=bool(module.notes))
                 self._page_nodes[mpage] = mnode
-                for note in module.notes:
-                    self._page_nodes[note_page(note.slug)] = mnode.add_leaf(self._note_label(note), data=note_page(note.slug))
+                if mpage in expanded:
+                    self._add_notes(mnode, module)
+                    mnode.expand()
+
+    def _add_notes(self, mnode, module: Module) -> None:
+        """The nodes of ``module``'s notes, once."""
+        if mnode.children or not module.notes:
+            return
+        for note in module.notes:
+            page = note_page(note.slug)
+            self._page_nodes[page] = mnode.add_leaf(self._note_label(note), data=page)
+
+    def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
+        page = event.node.data
+        if page is not None and page.kind == "module":
+            module = self.lib.module(page.key)
+            if module is not None:
+                self._add_notes(event.node, module)
 
     def set_library(self, lib: Library) -> None:
         """Show ``lib`` instead, keeping open the parts and modules the reader had open."""
@@ -98,6 +118,11 @@ class Sidebar(Tree):
         """Put the cursor on ``page`` (a note opened by a link, a search, back), opening its
         module and part; no preview follows from this move."""
         self.stop_preview()
+        note = self.lib.get(page.key) if page.is_note else None
+        if note is not None and page not in self._page_nodes:
+            module = self._page_nodes.get(Page("module", note.module))
+            if module is not None:
+                self._add_notes(module, self.lib.module(note.module))
         node = self._page_nodes.get(page)
         if node is None or self.cursor_node is node:
             return
