@@ -60,7 +60,9 @@ SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "code", "mathwo
 FIELD_ALIASES = {"tag": "tags", "heading": "headings", "section": "headings", "text": "body", "math": "mathwords"}
 BODY_BOOST = 1.5  # the same word in prose explains more than in a code block
 LOCK_WAIT = 60.0  # seconds a writer waits for another writer when there is no index to search
-WRITER_MB = 32  # postings held in memory before a writer spills them to disk (Whoosh: 128)
+WRITER_MB = 16  # postings held in memory before a writer spills them to disk (Whoosh: 128);
+# 16 MB keeps the reader's first build of the shipped notes near 124 MB peak (138 MB at 32)
+MANY_WRITER_MB = 32  # per process in the two-process build of a large collection
 MANY_PROCS_FROM = 1500  # documents; below this a single writer is faster than forking
 BATCHES = 4  # a full build commits in this many parts (at least BATCH_MIN notes each), so a
 BATCH_MIN = 50  # stopped build keeps what it committed and the next one resumes from there
@@ -503,7 +505,7 @@ class SearchIndex:
                         progress(done + i, len(todo), what if last else "indexing")
 
                 with _children_die_with_us():
-                    writer = ix.writer(procs=2, multisegment=True, limitmb=WRITER_MB) if many else ix.writer(limitmb=WRITER_MB)
+                    writer = ix.writer(procs=2, multisegment=True, limitmb=MANY_WRITER_MB) if many else ix.writer(limitmb=WRITER_MB)
 
                     def put(writer=writer, **doc) -> None:  # replace what a stopped build indexed
                         (writer.update_document if doc["path"] in had else writer.add_document)(**doc)
