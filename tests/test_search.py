@@ -470,3 +470,23 @@ def test_a_build_stopped_before_its_first_part_leaves_nothing(tmp_path):
         pass
     assert not (ix.folder / "building").exists() and not (ix.folder / "current").exists()
     assert not [d for d in ix.folder.iterdir() if d.is_dir()]
+
+
+def test_a_synonym_widens_the_net_without_outranking_the_word_as_typed(tmp_path):
+    """"leakage" also finds notes that only say "contamination", but a note that has the
+    word as typed ranks first, and the query's bonus for matching more words still holds."""
+    from tests.conftest import write_collection
+
+    root = write_collection(
+        tmp_path / "syn",
+        {
+            "01-p/01-m/01-leak.md": note("Splits", "splits", "Fitting an encoder before the split is leakage.\n\nMore words here."),
+            "01-p/01-m/02-cont.md": note(
+                "Benchmarks", "benchmarks", "Contamination of a benchmark: its contamination is checked.\n\nMore words here."
+            ),
+            "01-p/01-m/03-other.md": note("Other", "other", "Nothing related at all."),
+        },
+    )
+    _, ix, _ = open_index(root)
+    assert slugs(ix.search("leakage")) == ["splits", "benchmarks"]
+    assert slugs(ix.search("encoder leakage"))[0] == "splits"

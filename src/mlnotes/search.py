@@ -51,7 +51,7 @@ from mlnotes.plaintext import extract, math_tokens
 from mlnotes.snippets import make_snippet, query_phrases, query_terms
 from mlnotes.spelling import Speller
 from mlnotes.stemming import stem
-from mlnotes.synonyms import expand
+from mlnotes.synonyms import alternatives
 
 FORMAT = 9  # bump when the schema or the documents change: old indexes are rebuilt
 MIN_PREFIX = 3  # a shorter prefix expands to too many terms to be worth it
@@ -59,6 +59,7 @@ MAX_QUERY = 400
 SEARCH_FIELDS = ["title", "headings", "summary", "tags", "body", "code", "mathwords"]
 FIELD_ALIASES = {"tag": "tags", "heading": "headings", "section": "headings", "text": "body", "math": "mathwords"}
 BODY_BOOST = 1.5  # the same word in prose explains more than in a code block
+SYNONYM_WEIGHT = 0.5  # a note matching only a synonym of a word ranks below one that has the word
 LOCK_WAIT = 60.0  # seconds a writer waits for another writer when there is no index to search
 WRITER_MB = 16  # postings held in memory before a writer spills them to disk (Whoosh: 128);
 # 16 MB keeps the reader's first build of the shipped notes near 124 MB peak (138 MB at 32)
@@ -648,8 +649,13 @@ class SearchIndex:
             return None
         return query.Phrase("mathwords", tokens, slop=1, boost=4.0)
 
-    def _run(self, text: str, limit: int):
+    def _run(self, text: str, limit: int, extra: str = ""):
+        """Run ``text``, with ``extra`` (the alternatives of its words) OR-ed in at a lower weight."""
         q = self._parse(text)
+        if extra:
+            alt = self._parse(extra)
+            if not isinstance(alt, type(query.NullQuery)):
+                q = _with_alternatives(q, alt)
         phrase = self._formula_phrase(text)
         if phrase is not None:
             q = phrase if isinstance(q, type(query.NullQuery)) else query.Or([q, phrase])
@@ -713,14 +719,14 @@ class SearchIndex:
             return out
 
     def _ranked(self, out: Results, text: str, limit: int) -> Results:
-        results = self._run(expand(text), limit)
+        results = self._run(text, limit, alternatives(text))
         total = self._total(results)
         if total < 3:
             suggestion = self.suggestion(text)
             if suggestion:
                 out.suggestion = suggestion
                 if total == 0:
-                    results = self._run(expand(suggestion), limit)
+                    results = self._run(suggestion, limit, alternatives(suggestion))
                     total = self._total(results)
                     out.corrected = total > 0
         out.total = total
@@ -767,6 +773,19 @@ class SearchIndex:
             return max(shown, sum(len(_matching(results.q, sub)) for sub, _ in searcher.leaf_searchers()))
         except Exception:
             return shown
+
+
+def _with_alternatives(q, alt):
+    """``q`` OR ``alt``, each part of ``alt`` weighted down by SYNONYM_WEIGHT. Two OR queries
+    merge into one that keeps ``q``'s scale (its bonus for matching more of the words):
+    nesting them would flatten it away."""
+    parts = list(alt.subqueries) if isinstance(alt, query.Or) else [alt]
+    parts = [part.with_boost(part.boost * SYNONYM_WEIGHT) for part in parts]
+    if isinstance(q, type(query.NullQuery)):
+        return query.Or(parts)
+    if isinstance(q, query.Or):
+        return query.Or(list(q.subqueries) + parts, boost=q.boost, minmatch=q.minmatch, scale=q.scale)
+    return query.Or([q, *parts])
 
 
 def _has_phrase(q) -> bool:

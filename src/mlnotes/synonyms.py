@@ -70,13 +70,20 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 _PLAIN = re.compile(r"^[\w\s'\-?.,]*$")
 
 
-def expand(text: str) -> str:
-    """``text`` with the alternatives of its words appended, when it is a plain query."""
+def alternatives(text: str) -> str:
+    """The alternatives of the words of ``text``, as a query of their own ("" when there are
+    none, or when ``text`` is not a plain query)."""
     if not _PLAIN.match(text) or re.search(r"\b(AND|OR|NOT)\b", text):
-        return text
+        return ""
     extra: list[str] = []
     for word in re.findall(r"[\w\-]+", text.lower()):
         for alt in SYNONYMS.get(word, ()):
             if alt not in extra and alt.strip('"') not in text.lower():
                 extra.append(alt)
-    return f"{text} {' '.join(extra)}" if extra else text
+    return " ".join(extra)
+
+
+def expand(text: str) -> str:
+    """``text`` with the alternatives of its words appended, when it is a plain query."""
+    extra = alternatives(text)
+    return f"{text} {extra}" if extra else text
