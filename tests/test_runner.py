@@ -105,7 +105,7 @@ def test_mlnotes_run_on_a_note_without_code(small):
 
 def test_the_reader_shows_a_missing_package_in_one_line():
     from mlnotes.runner import RunResult
-    from mlnotes.tui.app import _output_lines, _output_of
+    from mlnotes.tui.code_runs import _output_lines, _output_of
 
     kind, text = _output_of(RunResult(missing="scipy"))
     lines = _output_lines(kind, text, 100, 0, dict.fromkeys(("bar", "output", "error", "notice", "running")))

@@ -19,18 +19,20 @@ from textual import on, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.command import Hit, Hits, Provider
 from textual.containers import Horizontal, Vertical
-from textual.message import Message
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
 from mlnotes.library import Library, Module, Note, Part
 from mlnotes.selfcheck import REVEAL
 from mlnotes.state import ReadingState
-from mlnotes.tui.document import MAX_WIDTH, Rendered
+from mlnotes.tui.document import MAX_WIDTH, Rendered, rendering as _rendering
 from mlnotes.tui.find_bar import FindBar
 from mlnotes.tui.footer import ReaderFooter
 from mlnotes.tui.bindings import APP_KEYS, first_key, load_keymap, to_bindings
+from mlnotes.tui.code_runs import CodeRuns
+from mlnotes.tui.library_sync import LibrarySync
 from mlnotes.tui.note_view import NoteView
+from mlnotes.tui.persistence import Persistence
 from mlnotes.tui.page import HOME, Page, note_page
 from mlnotes.tui.sidebar import Sidebar
 from mlnotes.tui.screens import (
@@ -44,41 +46,10 @@ from mlnotes.tui.screens import (
 
 NARROW = 70  # columns below which the sidebar hides itself
 RENDER_CACHE = 24
-SAVE_DELAY = 1.0
 INDEX_DELAY = 0.5  # seconds after start at the latest before the search index is opened
 
 
-def _rendering():
-    """The Markdown and math machinery, imported on first use (in a worker thread), so it is
-    not on the path to the first paint."""
-    from mlnotes.tui import render
-
-    return render
-
-
 WATCH_EVERY = 2.0  # seconds between looks at the notes folder
-
-
-def _folder_signature(root) -> tuple:
-    """Each Markdown file under ``root`` with its size and modification time."""
-    found = []
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        for name in files:
-            if name.endswith(".md"):
-                path = os.path.join(folder, name)
-                try:
-                    st = os.stat(path)
-                except OSError:
-                    continue
-                found.append((path, st.st_size, st.st_mtime_ns))
-    return tuple(sorted(found))
-
-
-def _visible(doc: Rendered) -> tuple:
-    """What a reader sees of a rendering: the text of its lines, its headings and links."""
-    return ([tuple(seg.text for seg in line) for line in doc.lines], [(a.title, a.y) for a in doc.anchors],
-            [(l.slug, l.y, l.x0, l.x1) for l in doc.links])
 
 
 def _letters(text: str) -> int:
@@ -120,20 +91,11 @@ def _progress_line(title: str, notes, read: set[str], indent: int, bold: bool = 
     )
 
 
-class IndexChanged(Message):
-    """The search index's state moved on (progress, ready, or unavailable); posted from the
-    build thread, handled on the UI thread."""
-
-
-class BuildCancelled(Exception):
-    """The reader is quitting: the index build stops between two notes."""
-
-
 # Reaching the end of a note marks it read after this share of its estimated reading time.
 READ_FRACTION = 0.25
 
 
-class ReaderApp(App):
+class ReaderApp(LibrarySync, CodeRuns, Persistence, App):
     CSS_PATH = "styles.tcss"
     TITLE = "mlnotes"
     BINDINGS = to_bindings(APP_KEYS)
@@ -243,129 +205,6 @@ class ReaderApp(App):
 
     def _apply_width(self, width: int) -> None:
         self.query_one(Sidebar).set_class(width < NARROW, "-narrow")
-
-    # ------------------------------------------------------------------ the notes folder
-
-    def _watch_folder(self) -> None:
-        if self.lib.root.is_dir():
-            self.watch_worker()
-
-    @work(thread=True, exclusive=True, group="watch")
-    def watch_worker(self) -> None:
-        """Notice notes added, changed or removed while the reader is open: compare the
-        folder's Markdown files (size and modification time) with the last look, and when
-        they differ load the library again (unchanged files come from the metadata cache)."""
-        from mlnotes.library import LoadError, load_library
-        from mlnotes.metacache import MetaCache
-
-        seen = _folder_signature(self.lib.root)
-        if self._folder_seen is None or seen == self._folder_seen:
-            self._folder_seen = seen
-            return
-        self._folder_seen = seen
-        try:
-            lib = load_library(self.lib.root, cache=MetaCache.for_root(self.lib.root))
-        except (LoadError, OSError):
-            return  # the folder is gone or unreadable for now; the notes on screen stay
-        self.call_from_thread(self._library_changed, lib)
-
-    def _library_changed(self, lib: Library) -> None:
-        """Put a reloaded library in place: sidebar, pages, reviews and (in the background)
-        the search index; the note being read stays on screen at the reader's place."""
-        old = {n.slug: n.signature for n in self.lib.notes}
-        new = {n.slug: n.signature for n in lib.notes}
-        added = len(new.keys() - old.keys())
-        removed = len(old.keys() - new.keys())
-        changed = sum(1 for slug in new.keys() & old.keys() if new[slug] != old[slug])
-        if not (added or removed or changed):
-            return
-        self.lib = lib
-        self._cache.clear()
-        self._outputs = {slug: out for slug, out in self._outputs.items() if old.get(slug) == new.get(slug)}
-        if self._reviews is not None:
-            self._reviews.set_library(lib)
-        self.query_one(Sidebar).set_library(lib)
-        page, note = self.page_key, self.current
-        if note is not None and lib.get(note.slug) is None:
-            self.notify(f"{note.title} is no longer in the notes folder.", severity="warning")
-            self.show_home()
-        elif note is not None:
-            self._current = lib.get(note.slug)
-            self._show_sources(page, self._note_sources(self._current), scroll_y=None)
-        elif page is not None:
-            self._show_page_again(page)
-        parts = [f"{n} {what}" for n, what in ((added, "added"), (changed, "changed"), (removed, "removed")) if n]
-        self.notify("Notes folder: " + ", ".join(parts) + ".", timeout=4)
-        if self.index is not None:
-            self.update_index_worker()
-
-    def _show_page_again(self, page: Page) -> None:
-        if page == HOME:
-            self._home_progress = None
-            self.show_home()
-        elif page.kind == "part" and self.lib.part(page.key):
-            self.show_part(self.lib.part(page.key))
-        elif page.kind == "module" and self.lib.module(page.key):
-            self.show_module(self.lib.module(page.key))
-        else:
-            self.show_home()
-
-    @work(thread=True, exclusive=True, group="index-update")
-    def update_index_worker(self) -> None:
-        """The search index brought up to date with the reloaded library; the current one
-        answers searches meanwhile (searching takes no lock)."""
-        from mlnotes.search import SearchIndex
-
-        index = SearchIndex(self.lib)
-        try:
-            index.open()
-        except Exception:  # noqa: BLE001 - search keeps the index it had
-            return
-        self.index = index
-
-    # ------------------------------------------------------------------ index
-
-    def _start_index(self) -> None:
-        if self.index is None and not self._index_started:
-            self._index_started = True
-            self.build_index()
-
-    @work(thread=True, exclusive=True, group="index")
-    def build_index(self) -> None:
-        from mlnotes.search import SearchIndex
-
-        index = SearchIndex(self.lib)
-        worker = get_current_worker()
-
-        def progress(done: int, total: int, what: str) -> None:
-            # Quitting cancels this worker: stop between two notes. The build discards what
-            # it had not committed (never a half index taken as complete) and the next start
-            # resumes from the parts it committed.
-            if worker.is_cancelled or self._quitting:
-                raise BuildCancelled
-            if what == "writing":
-                self.index_status = f"Writing the search index ({total} notes)…"
-            else:
-                self.index_status = f"Building the search index… {done}/{total} notes"
-            if what == "writing" or done % max(1, total // 50) == 0:
-                self.post_message(IndexChanged())  # thread-safe; about fifty a build at most
-
-        try:
-            stats = index.open(progress=progress)
-        except BuildCancelled:
-            return
-        except Exception as exc:  # reading goes on without search
-            self.index_status = f"Search is unavailable: {exc}"
-            self.post_message(IndexChanged())
-            return
-        self.index = index
-        self.index_ready = True
-        self.index_status = stats.notice[0].upper() + stats.notice[1:] + "." if stats.notice else ""
-        self.post_message(IndexChanged())
-
-    def on_index_changed(self, _message: IndexChanged) -> None:
-        if isinstance(self.screen, SearchScreen):
-            self.screen.index_changed()
 
     # ------------------------------------------------------------------ time on a note
 
@@ -950,229 +789,10 @@ class ReaderApp(App):
             if key.palette and key.id not in ("quit", "help"):
                 yield SystemCommand(key.description, f"key: {self.key_name(key.id)}", partial(self.run_action, key.action))
 
-    # ------------------------------------------------------------------ running code
-
-    def action_run_code(self) -> None:
-        """Run the first Python block in view that has not run yet (and the blocks before it,
-        as the tests do), and show its output below it; pressed again, the next one."""
-        note, view = self.current, self.query_one(NoteView)
-        if note is None or self.page_key != note_page(note.slug) or not view.doc.complete:
-            return
-        k = view.code_in_view(set(self._outputs.get(note.slug, {})))
-        if k is None:
-            self.notify(f"No Python block in view: scroll to one and press {self.key_name('run-code')}.", timeout=3)
-            return
-        if view.doc.codes[k].kind == "no-run":
-            self.notify("This block is marked no-run: it is not run.", timeout=3)
-            return
-        if self._run is not None:
-            self.notify("A block is already running (esc cancels it).", timeout=3)
-            return
-        from mlnotes.runner import Run, note_blocks
-
-        blocks = note_blocks(self.lib, note)
-        if k >= len(blocks):
-            return
-        job = Run(blocks[: k + 1], note.path)
-        self._run = (note.slug, k, job)
-        self._spin = 0
-        self._set_output(note.slug, k, ("running", ""))
-        self._spinner = self.set_interval(0.1, self._spin_once)
-        self.run_worker(partial(self._run_blocks, note.slug, k, job), thread=True, group="run")
-
-    def _run_blocks(self, slug: str, k: int, job) -> None:
-        result = job.wait()
-        self.call_from_thread(self._ran, slug, k, result)
-
-    def _ran(self, slug: str, k: int, result) -> None:
-        if self._spinner is not None:
-            self._spinner.stop()
-        self._run = None
-        self._set_output(slug, k, _output_of(result))
-
-    def _spin_once(self) -> None:
-        if self._run is not None:
-            self._spin += 1
-            slug, k, _ = self._run
-            self._set_output(slug, k, ("running", ""))
-
     @on(NoteView.Escaped)
     def escaped(self) -> None:
         if self._run is not None:
             self._run[2].cancel()
-
-    def _set_output(self, slug: str, k: int, output: tuple[str, str]) -> None:
-        self._outputs.setdefault(slug, {})[k] = output
-        if self.page_key != note_page(slug):
-            return
-        view = self.query_one(NoteView)
-        base = self._cache.get((self.page_key, view.doc.width, self.raw_math, self._answers_shown(self.page_key)))
-        if base is not None:
-            view.show(self._with_outputs(base), scroll_y=None)
-
-    def _with_outputs(self, doc: Rendered) -> Rendered:
-        """``doc`` with the output of each block that was run below that block."""
-        outputs = self._outputs.get(self.page_key.key, {}) if self.page_key is not None and self.page_key.is_note else {}
-        inserts = {}
-        styles = self.query_one(NoteView).output_styles() if outputs else {}
-        for k, (kind, text) in outputs.items():
-            if k < len(doc.codes):
-                inserts[doc.codes[k].y1 - 1] = _output_lines(kind, text, doc.width, self._spin, styles)
-        return doc.with_lines_after(inserts) if inserts else doc
-
-    # ------------------------------------------------------------------ state
-
-    def _save_position(self) -> None:
-        if self.current is not None:
-            self.state.set_scroll(self.current.slug, self.query_one(NoteView).scroll_offset.y)
-
-    def _save_soon(self) -> None:
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save_now)
-
-    def _save_now(self) -> None:
-        """Reading state, and the note on screen rendered: a reader whose terminal is closed
-        instead of quit loses nothing and still starts fast."""
-        self._save_state()
-        self._save_document(in_thread=True)
-
-    def _save_state(self) -> None:
-        """Save the reading memory now (user actions are not debounced); say once, clearly,
-        when it cannot be saved."""
-        if self.state.save() or self._save_warned:
-            return
-        self._save_warned = True
-        self.notify(
-            f"Reading memory cannot be saved ({self.state.save_error}); bookmarks and read marks "
-            "of this session will be lost when it ends.",
-            severity="error",
-            timeout=12,
-        )
-
-    def _listen_for_termination(self) -> None:
-        import asyncio
-        import signal
-
-        loop = asyncio.get_running_loop()
-        for name in ("SIGTERM", "SIGHUP"):
-            signum = getattr(signal, name, None)
-            if signum is None:
-                continue
-            try:
-                loop.add_signal_handler(signum, self._on_terminate)
-            except (NotImplementedError, RuntimeError, ValueError):
-                pass  # no signals here (Windows, or not the main thread, as in tests)
-
-    def _on_terminate(self) -> None:
-        """SIGTERM or SIGHUP (the terminal closed): save, then leave as quit does."""
-        self._save_on_exit()
-        self.exit()
-
-    # The note on screen is kept rendered on disk (a moment after it opens, and at quit), so
-    # that the next start, which reopens it, paints it without importing and running the
-    # Markdown machinery first.
-
-    @property
-    def _document_path(self):
-        from mlnotes.paths import cache_dir, collection_key
-
-        return cache_dir() / collection_key(self.lib.root) / "last-note.json"
-
-    def _document_key(self, note: Note, screen_width: int, sidebar: bool) -> dict:
-        """What a saved rendering depends on. The pane's width follows from the terminal's
-        width and whether the sidebar shows, both known before the first layout."""
-        import hashlib
-
-        from mlnotes import __version__
-        from mlnotes.prereqs import after
-        from mlnotes.tui.document import DOC_FORMAT
-
-        # The rendering shows other notes too: the titles of the notes it links, its
-        # backlinks, the next note and the notes built on it, and the key that opens the next.
-        following, builds_on = after(self.lib, note)
-        titles = lambda notes: [(n.slug, n.title) for n in notes if n is not None]  # noqa: E731
-        web = [titles(self.lib.get(link.target) for link in note.links), titles(self.lib.backlinks.get(note.slug, [])),
-               titles([following, *builds_on]), titles(self.lib.get(s) for s in note.prerequisites), self.key_name("next-note")]
-        digest = hashlib.sha1(repr(web).encode("utf-8")).hexdigest()[:16]
-        return {"path": str(note.path), "signature": note.signature, "slug": note.slug, "screen": screen_width,
-                "sidebar": sidebar, "version": __version__, "format": DOC_FORMAT, "web": digest}
-
-    def _sidebar_shown(self) -> bool:
-        return self.query_one(Sidebar).shown
-
-    def _show_saved_document(self, note: Note) -> None:
-        """Show the rendering of ``note`` saved by the last session, if it still fits: this
-        runs before the first layout, so a restart paints the note with the window."""
-        from mlnotes.tui.document import load_document
-
-        key = self._document_key(note, self.size.width, self._sidebar_shown())
-        doc = load_document(self._document_path, key)
-        if doc is None:
-            return
-        # The note becomes current in _start, once the layout has confirmed the width.
-        self._cache[(note_page(note.slug), doc.width, False, frozenset())] = doc
-        self._saved_document = (key, doc)
-        self._from_disk = note_page(note.slug)
-        self.query_one(NoteView).show(doc, scroll_y=self.state.scroll.get(note.slug, 0))
-
-    def _refresh_from_disk(self) -> None:
-        """The note on screen is the copy saved by the last session: render it afresh, off
-        the UI thread, and put the new one in its place if the text differs (a change its key
-        cannot see, such as a new way of rendering)."""
-        page, self._from_disk = self._from_disk, None
-        note = self.current
-        if page is None or note is None or self.page_key != page:
-            return
-        self.refresh_worker(page, self._note_sources(note), min(self._width(), MAX_WIDTH))
-
-    @work(thread=True, exclusive=True, group="refresh")
-    def refresh_worker(self, page: Page, sources, width: int) -> None:
-        doc = _rendering().render(sources(), width, cancelled=lambda: get_current_worker().is_cancelled)
-        if doc.complete:
-            self.call_from_thread(self._refreshed, page, doc)
-
-    def _refreshed(self, page: Page, doc: Rendered) -> None:
-        cache_key = (page, doc.width, False, frozenset())
-        old = self._cache.get(cache_key)
-        if old is not None and _visible(old) == _visible(doc):
-            return
-        self._cache[cache_key] = doc
-        view = self.query_one(NoteView)
-        if self.page_key == page and not self.raw_math and not self._answers_shown(page) and view.doc is old:
-            view.show(self._with_outputs(doc), scroll_y=view.scroll_offset.y)
-
-    def _save_on_exit(self) -> None:
-        if self._saved_on_exit:
-            return
-        self._saved_on_exit = True
-        self._save_position()
-        self.state.save()
-        self._save_document()
-
-    def _save_document(self, in_thread: bool = False) -> None:
-        from textual.css.query import NoMatches
-
-        try:
-            view = self.query_one(NoteView)
-        except NoMatches:  # the save timer fired while the app was closing: nothing on screen
-            return
-        note = self.current
-        if note is None or not view.doc.complete or self.raw_math or self.page_key != note_page(note.slug):
-            return
-        if self._revealed.get(note.slug):
-            return  # the saved rendering is the note as it opens: every answer folded
-        key = self._document_key(note, self.size.width, self._sidebar_shown())
-        doc = self._cache.get((self.page_key, view.doc.width, False, frozenset()), view.doc)  # without code output
-        if self._saved_document is not None and self._saved_document[0] == key and self._saved_document[1] is doc:
-            return  # already on disk
-        from mlnotes.tui.document import save_document
-
-        self._saved_document = (key, doc)
-        if in_thread:  # the longest note takes tens of milliseconds to write
-            self.run_worker(partial(save_document, self._document_path, key, doc), thread=True, group="save")
-        else:
-            save_document(self._document_path, key, doc)
 
     async def action_quit(self) -> None:
         self._quitting = True  # a first index build in its thread stops at the next note
@@ -1186,45 +806,6 @@ class ReaderApp(App):
             self.state.save()
         if self.index is not None:
             self.index.close()
-
-
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
-
-
-def _output_of(result) -> tuple[str, str]:
-    """(kind, text) to show for a run: the block's output, or why there is none."""
-    if result.missing or result.cancelled or result.timed_out:
-        return "notice", result.summary()
-    last = result.results[-1] if result.results else None
-    failed = result.failure
-    if failed is not None:
-        head = "" if failed is last else f"the block at line {failed.block.line} failed first:\n"
-        return "error", (failed.output + "\n" if failed is last and failed.output else "") + head + failed.error
-    if result.returncode:
-        return "notice", result.summary()
-    return "output", (last.output if last is not None else "") or "(no output)"
-
-
-def _output_lines(kind: str, text: str, width: int, spin: int, styles: dict) -> list:
-    """The lines shown under a block: its output, a traceback, a notice or the spinner, in
-    the pane's styles (``NoteView.output_styles``)."""
-    from rich.segment import Segment
-
-    bar = Segment("  │ ", styles["bar"])
-    style = styles[kind]
-    if kind == "running":
-        rows = [f"{SPINNER[spin % len(SPINNER)]} running… (esc cancels)"]
-    else:
-        rows = text.rstrip("\n").expandtabs().splitlines() or [""]
-    room = max(8, width - bar.cell_length)
-    lines = [[Segment(" " * width)]]
-    for row in rows[:400]:
-        chunks = [row[i : i + room] for i in range(0, len(row), room)] or [""]
-        for chunk in chunks:
-            lines.append([bar, Segment(chunk.ljust(room), style)])
-    if len(rows) > 400:
-        lines.append([bar, Segment(f"… {len(rows) - 400} more lines (mlnotes run shows them all)".ljust(room), style)])
-    return lines
 
 
 def run_reader(lib: Library, start: Note | None = None, review: bool = False) -> int:

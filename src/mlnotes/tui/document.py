@@ -157,3 +157,17 @@ def load_document(path, key: dict) -> Rendered | None:
         return doc
     except Exception:  # noqa: BLE001 - a damaged cache (bad style strings too) only costs a render
         return None
+
+
+def rendering():
+    """The Markdown and math machinery, imported on first use (in a worker thread), so it is
+    not on the path to the first paint."""
+    from mlnotes.tui import render
+
+    return render
+
+
+def visible(doc: Rendered) -> tuple:
+    """What a reader sees of a rendering: the text of its lines, its headings and links."""
+    return ([tuple(seg.text for seg in line) for line in doc.lines], [(a.title, a.y) for a in doc.anchors],
+            [(l.slug, l.y, l.x0, l.x1) for l in doc.links])
