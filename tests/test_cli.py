@@ -267,19 +267,26 @@ def _modules_loaded_by(args: list[str], root) -> set[str]:
 def test_commands_load_only_what_they_use(small):
     piped_list = _modules_loaded_by(["list"], small)
     assert not any(m == "rich" or m.startswith(("rich.", "whoosh", "markdown_it", "textual")) for m in piped_list)
-    search = _modules_loaded_by(["search", "gradient", "--json"], small)
-    assert "whoosh.searching" in search
-    # Whoosh's own imports of urllib.request and asyncio are served by stand-ins.
-    assert not {"urllib.request", "asyncio", "http.client", "ssl"} & search
-    assert not any(m.startswith(("textual", "markdown_it")) for m in search)
+    _modules_loaded_by(["index"], small)  # building renders math (Rich's cell widths); searching does not
+    for args in (["search", "gradient", "--json"], ["search", "gradient"]):
+        search = _modules_loaded_by(args, small)
+        assert "whoosh.searching" in search
+        # Whoosh's own imports of urllib.request, asyncio and its English word-variation
+        # table are served by stand-ins.
+        assert not {"urllib.request", "asyncio", "http.client", "ssl", "whoosh.lang.morph_en"} & search
+        # Piped, results are plain lines: no Rich, no Markdown machinery.
+        assert not any(m == "rich" or m.startswith(("rich.", "textual", "markdown_it")) for m in search)
 
 
 def test_the_stand_ins_do_not_outlive_the_whoosh_import():
     code = (
         "import mlnotes.search, sys\n"
         "assert 'cached_property' not in sys.modules and 'urllib.request' not in sys.modules\n"
+        "assert 'whoosh.lang.morph_en' not in sys.modules\n"
         "import urllib.request, asyncio\n"
         "assert callable(urllib.request.urlopen) and callable(asyncio.run)\n"
+        "from whoosh.query import terms\n"
+        "assert 'render' in terms.variations('rendering')  # the real table, loaded on use\n"
         "import whoosh.compat\n"
         "print(whoosh.compat.urlretrieve.__module__)\n"
     )

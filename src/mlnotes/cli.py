@@ -143,9 +143,9 @@ def open_index(lib, rebuild: bool = False, quiet: bool = False):
     try:
         if not rebuild and ix.is_current():
             return ix, _noticed(ix.open())
-        err = _console(stderr=True)
-        if quiet or not err.is_terminal:
+        if quiet or not sys.stderr.isatty():
             return ix, _noticed(ix.open(rebuild=rebuild))
+        err = _console(stderr=True)
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
         with Progress(
@@ -194,6 +194,8 @@ def cmd_search(args) -> int:
     if args.json:
         print(json.dumps(results.as_json(), ensure_ascii=False, indent=2))
         return EXIT_OK if results.hits else EXIT_NOTHING
+    if not sys.stdout.isatty():
+        return _print_plain_results(results, text)
     from rich.text import Text
 
     out = _console()
@@ -215,6 +217,26 @@ def cmd_search(args) -> int:
         out.print(snippet, soft_wrap=True)
         out.print(Text(f"    {hit.slug}", style="dim"))
     return EXIT_OK
+
+
+def _print_plain_results(results, text: str) -> int:
+    """Search results as plain lines for a pipe: the same lines as on a terminal, without
+    styles (and without loading Rich, which would cost more than the search)."""
+    lines = []
+    if results.suggestion:
+        lines.append(f"{'Showing results for' if results.corrected else 'Did you mean'}: {results.suggestion}")
+    if not results.hits:
+        lines.append(f"No notes match {text!r}.")
+    else:
+        lines.append(_count_line(results.total, len(results.hits)))
+        for rank, hit in enumerate(results.hits, 1):
+            lines.append(f"{rank:>2}. {hit.title}  {hit.part} › {hit.module}")
+            if hit.heading:
+                lines.append(f"    § {hit.heading}")
+            lines += [f"    {hit.snippet}", f"    {hit.slug}"]
+    sys.stdout.write("".join(line + "\n" for line in lines))
+    sys.stdout.flush()
+    return EXIT_OK if results.hits else EXIT_NOTHING
 
 
 def _count_line(total: int, shown: int) -> str:

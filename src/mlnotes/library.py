@@ -19,7 +19,6 @@ demand through :meth:`Library.body`.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -383,6 +382,8 @@ class Library:
 
     def suggest(self, query: str, limit: int = 3) -> list[Note]:
         """Notes whose slug or title is close to ``query``, best first (for "did you mean")."""
+        import difflib  # only for suggestions: kept off the path of every command
+
         low = query.strip().lower()
         if not low:
             return []

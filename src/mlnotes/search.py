@@ -23,7 +23,6 @@ import re
 import shutil
 import sys
 import time
-import uuid
 import zlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -487,7 +486,7 @@ class SearchIndex:
         gen, ix, have = self._resumable() if resume else (None, None, {})
         if gen is None:
             self._remove_old_generations(keep=self._current_gen())  # an abandoned partial build
-            gen = self.folder / f"v{FORMAT}-{uuid.uuid4().hex[:12]}"
+            gen = self.folder / f"v{FORMAT}-{os.urandom(6).hex()}"  # os.urandom: uuid imports platform
             gen.mkdir(parents=True)
             ix = windex.create_in(str(gen), self.schema)
             atomic_write(self._building_pointer, gen.name)
