@@ -76,7 +76,7 @@ class Link:
 class Note:
     slug: str
     title: str
-    path: Path
+    file: str  # the note's file; ``path`` makes the Path on first use (10,000 Paths cost a cached load more than the rest of it)
     part: str  # part key (its folder name)
     module: str  # module key (its folder path relative to the root)
     order: tuple[int, str]
@@ -93,6 +93,13 @@ class Note:
     index: int = 0  # position in reading order, set by the library
     part_title: str = ""
     module_title: str = ""
+    _path: Path | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            self._path = Path(self.file)
+        return self._path
 
     @property
     def reading_minutes(self) -> int:
@@ -671,22 +678,20 @@ def load_library(root: Path | str, cache=None) -> Library:
         module_key = os.sep.join(folders[:2]) or "."  # ".": notes at the top of the folder
         part = parts.get(part_key) or ensure_part(part_key, root / part_key if part_key else root)
         module = modules.get(module_key) or ensure_module(module_key, root / module_key, part)
-        # A child of the module's folder Path is cheaper to make than a Path parsed whole.
-        path = module.path / name if len(folders) <= 2 else Path(full)
         if record is None or record["mtime_ns"] != st.st_mtime_ns or record["size"] != st.st_size:
             try:
-                record, _ = _note_record(path, st)
+                record, _ = _note_record(Path(full), st)
             except OSError as exc:
-                lib.problems.append(Problem(path, 0, f"cannot be read: {exc.strerror or exc}"))
+                lib.problems.append(Problem(Path(full), 0, f"cannot be read: {exc.strerror or exc}"))
                 continue
         fresh[key] = record
         for line, message in record["problems"]:
-            lib.problems.append(Problem(path, line, message))
+            lib.problems.append(Problem(Path(full), line, message))
 
         note = Note(
             slug=record["slug"],
             title=record["title"],
-            path=path,
+            file=full,
             part=part.key,
             module=module.key,
             order=ordering(name[: -len(NOTE_SUFFIX)]),
@@ -717,7 +722,7 @@ def load_library(root: Path | str, cache=None) -> Library:
     for part in lib.parts:
         part.modules.sort(key=lambda m: m.order)
         for module in part.modules:
-            module.notes.sort(key=lambda n: (n.order, n.path.name))
+            module.notes.sort(key=lambda n: (n.order, os.path.basename(n.file)))
     _index_notes(lib)
     return lib
 

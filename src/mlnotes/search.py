@@ -172,7 +172,7 @@ def _document(lib: Library, note: Note) -> dict:
     headings = "\n".join(plain.headings)
     written = " ".join((note.title, headings, note.summary, " ".join(note.tags), prose, code))
     return {
-        "path": str(note.path),
+        "path": note.file,
         "slug": note.slug,
         "title": note.title,
         "headings": headings,
@@ -415,7 +415,7 @@ class SearchIndex:
         return manifest is not None and manifest == self._wanted() and self._intact(gen)
 
     def _wanted(self) -> dict[str, str]:
-        return {str(n.path): f"{n.signature}:{n.slug}" for n in self.lib.notes}
+        return {n.file: f"{n.signature}:{n.slug}" for n in self.lib.notes}
 
     def open(self, progress: Progress | None = None, rebuild: bool = False) -> UpdateStats:
         """Make the index current (building or updating as needed) and ready to search.
@@ -491,7 +491,7 @@ class SearchIndex:
             ix = windex.create_in(str(gen), self.schema)
             atomic_write(self._building_pointer, gen.name)
         want = self._wanted()
-        todo = [n for n in self.lib.notes if have.get(str(n.path)) != want[str(n.path)]]
+        todo = [n for n in self.lib.notes if have.get(n.file) != want[n.file]]
         gone = [path for path in have if path not in want]
         size = max(BATCH_MIN, -(-len(todo) // BATCHES))
         batches = [todo[i : i + size] for i in range(0, len(todo), size)] or [[]]
@@ -513,7 +513,7 @@ class SearchIndex:
                     self._feed(writer, batch, put, step, drop=gone if k == 0 else ())
                 for path in gone if k == 0 else ():
                     have.pop(path, None)
-                have.update({str(n.path): want[str(n.path)] for n in batch})
+                have.update({n.file: want[n.file] for n in batch})
                 done += len(batch)
                 self._write_manifest(gen, have, complete=k == len(batches) - 1)
             _drop_strays(gen)
@@ -549,7 +549,7 @@ class SearchIndex:
     def _update(self, progress: Progress | None) -> UpdateStats:
         have = self._manifest(self._gen) or {}
         want = self._wanted()
-        by_path = {str(n.path): n for n in self.lib.notes}
+        by_path = {n.file: n for n in self.lib.notes}
         todo = [p for p, sig in want.items() if have.get(p) != sig]
         gone = [p for p in have if p not in want]
         stats = UpdateStats(added=sum(p not in have for p in todo), changed=sum(p in have for p in todo), removed=len(gone))
