@@ -1,7 +1,7 @@
 """Words learners search with that a note may not use: abbreviations and common synonyms.
 
-A plain query gains the alternatives of each word it contains (OR-ed in, so they widen the
-net without outranking notes that match the words as typed). Queries with operators, fields,
+A plain query gains the alternatives of each word it contains (OR-ed in at a lower weight by
+the search, so they widen the net without outranking notes that match the words as typed). Queries with operators, fields,
 phrases or wildcards are left exactly as the user wrote them.
 """
 
@@ -82,8 +82,3 @@ def alternatives(text: str) -> str:
                 extra.append(alt)
     return " ".join(extra)
 
-
-def expand(text: str) -> str:
-    """``text`` with the alternatives of its words appended, when it is a plain query."""
-    extra = alternatives(text)
-    return f"{text} {extra}" if extra else text
